@@ -1,0 +1,75 @@
+"""Flask CLI commands: users create, tutors assign, demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .services import accounts, demo
+
+users_cli = AppGroup("users", help="Manage user accounts.")
+tutors_cli = AppGroup("tutors", help="Assign tutors to students.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(["student", "tutor", "admin"]))
+@click.option("--password", required=True, help="At least 10 characters.")
+@click.option("--pgcert-completed", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--registration-ends", type=click.DateTime(["%Y-%m-%d"]), default=None)
+@click.option("--annual-target", type=click.IntRange(min=1), default=300, show_default=True)
+def create_user(email, name, role, password, pgcert_completed, registration_ends, annual_target):
+    """Create a user (students get logbook dates and a target)."""
+    if role != "student" and (pgcert_completed or registration_ends):
+        raise click.UsageError("Logbook dates apply to students only.")
+    try:
+        user = accounts.create_user(
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            pgcert_completed_on=pgcert_completed.date() if pgcert_completed else None,
+            registration_ends_on=registration_ends.date() if registration_ends else None,
+            annual_target=annual_target,
+        )
+    except accounts.AccountError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@tutors_cli.command("assign")
+@click.option("--tutor", "tutor_email", required=True, help="The tutor's email.")
+@click.option("--student", "student_email", required=True, help="The student's email.")
+def assign(tutor_email, student_email):
+    """Assign a tutor to a student."""
+    try:
+        accounts.assign_tutor(tutor_email, student_email)
+    except accounts.AccountError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(f"{tutor_email.lower()} now tutors {student_email.lower()}.")
+
+
+@click.command("demo")
+@click.option("--seed", default=7, show_default=True, help="Random seed for the entries.")
+def demo_command(seed):
+    """Load a demo cohort: an admin, a tutor and six students with realistic entries."""
+    if accounts.find_user_by_email(demo.TUTOR_EMAIL):
+        click.echo("The demo cohort is already loaded.")
+    else:
+        summary = demo.load(today=dt.date.today(), seed=seed)
+        for line in summary:
+            click.echo(line)
+    click.echo(f"Sign in as the tutor: {demo.TUTOR_EMAIL} / {demo.PASSWORD}")
+    click.echo(f"Or as a student:      {demo.STUDENTS[0].email} / {demo.PASSWORD}")
+    click.echo(f"Or as the admin:      {demo.ADMIN_EMAIL} / {demo.PASSWORD}")
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the commands to the app."""
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tutors_cli)
+    app.cli.add_command(demo_command)

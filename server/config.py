@@ -1,0 +1,61 @@
+"""Configuration: safe defaults, overridden by the environment, checked at start-up."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely (for example no SECRET_KEY in production)."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the configuration dict from defaults, the environment and explicit overrides."""
+    env = os.environ
+    overrides = dict(overrides or {})
+    mode = overrides.get("ENV") or env.get("SCANLOG_ENV") or env.get("FLASK_ENV") or "production"
+    config = {
+        "ENV": mode,
+        "TESTING": mode == "testing",
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
+        or f"sqlite:///{INSTANCE_DIR / 'scanlog.sqlite'}",
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # Push batches are at most 100 entries of a few KB: 2 MB is plenty and bounds abuse.
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), mode == "production"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed sign-ins per (address, email) and per address.
+        "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "5 per 15 minutes"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "50 per hour"),
+        # A device token unused for this many days stops working (the user signs in again).
+        "TOKEN_IDLE_DAYS": int(env.get("TOKEN_IDLE_DAYS", 180)),
+        "SKILL_FADE_DAYS": int(env.get("SKILL_FADE_DAYS", 14)),
+        "REGION_MINIMUM": int(env["REGION_MINIMUM"]) if env.get("REGION_MINIMUM") else None,
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+    }
+    config.update(overrides)
+    if config["ENV"] in {"development", "testing"} and not config["SECRET_KEY"]:
+        # A per-process key: fine for a laptop or a test run, never for production.
+        config["SECRET_KEY"] = os.urandom(32).hex()
+    if not config["SECRET_KEY"]:
+        raise ConfigError(
+            "SECRET_KEY is not set. Set it in the environment (for example "
+            '`export SECRET_KEY="$(python -c "import secrets; print(secrets.token_hex(32))")"`), '
+            "or set SCANLOG_ENV=development for a local run."
+        )
+    return config

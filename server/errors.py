@@ -1,0 +1,95 @@
+"""One JSON error body for every /api path; HTML error pages elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from flask import Flask, Response, jsonify, render_template, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MESSAGES = {
+    400: "The request could not be read.",
+    401: "Sign in to continue.",
+    403: "You do not have permission to do that.",
+    404: "Not found.",
+    405: "That method is not allowed here.",
+    409: "That conflicts with the current state.",
+    413: "The request is too large.",
+    422: "The request is not valid.",
+    429: "Too many attempts. Wait a moment and try again.",
+    500: "Something went wrong on our side. Nothing was changed; try again.",
+}
+
+
+def wants_json() -> bool:
+    """True for API paths: they always answer with the JSON error body."""
+    return request.path.startswith("/api/")
+
+
+def error_body(code: int, message: str | None = None, errors: dict | None = None) -> dict:
+    """The contract's error body."""
+    body = {
+        "code": code,
+        "status": HTTPStatus(code).phrase,
+        "message": message or DEFAULT_MESSAGES.get(code, HTTPStatus(code).phrase),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def json_error(code: int, message: str | None = None, errors: dict | None = None) -> Response:
+    """A JSON error response with the contract's body."""
+    response = jsonify(error_body(code, message, errors))
+    response.status_code = code
+    return response
+
+
+def _message(e: HTTPException) -> str | None:
+    # Werkzeug's stock descriptions are long and technical; only keep ours.
+    if e.description and e.description != type(e).description:
+        return e.description
+    return None
+
+
+def register(app: Flask) -> None:
+    """Install the error handlers."""
+
+    @app.errorhandler(HTTPException)
+    def _http_error(e: HTTPException):
+        code = e.code or 500
+        if code >= 500:
+            db.session.rollback()
+        original = e.get_response()
+        if wants_json():
+            response = json_error(code, _message(e), getattr(e, "data", None))
+        else:
+            response = app.response_class(
+                render_template("error.html", code=code, title=HTTPStatus(code).phrase,
+                                message=_message(e) or DEFAULT_MESSAGES.get(code, "")),
+                status=code,
+            )
+        for header in ("Allow", "Retry-After", "WWW-Authenticate"):
+            if header in original.headers:
+                response.headers[header] = original.headers[header]
+        if code == 401 and wants_json():
+            response.headers.setdefault("WWW-Authenticate", 'Bearer realm="scanlog"')
+        return response
+
+    @app.errorhandler(ValidationError)
+    def _validation_error(e: ValidationError):
+        db.session.rollback()
+        messages = e.messages if isinstance(e.messages, dict) else {"_schema": e.messages}
+        return json_error(422, "Invalid request.", messages)
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception):
+        db.session.rollback()
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return _http_error(InternalServerError())

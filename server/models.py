@@ -1,0 +1,257 @@
+"""The data model: typed SQLAlchemy 2 models. No JSON shaping and no URLs here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+
+from .extensions import db
+
+ROLES = ("student", "tutor", "admin")
+PROMPT_MAX = 500
+NOTES_MAX = 2000
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, timezone-aware."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(db.TypeDecorator):
+    """A timestamp stored naive in UTC and always read back timezone-aware (UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: a student, a tutor or an administrator."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('student', 'tutor', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so the unique constraint is case-insensitive.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    logbook: Mapped[Optional["LogbookSettings"]] = relationship(
+        back_populates="student", uselist=False, cascade="all, delete-orphan"
+    )
+
+    @validates("email")
+    def _normalise_email(self, _key, value: str) -> str:
+        return normalise_email(value)
+
+    @property
+    def is_active(self) -> bool:  # flask-login: deactivated users cannot sign in
+        return bool(self.active)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+def normalise_email(value: str) -> str:
+    """Emails compare case-insensitively: trim and lower-case them."""
+    return (value or "").strip().lower()
+
+
+class LogbookSettings(db.Model):
+    """A student's logbook: PgCert completion (year 1 starts), registration end, target."""
+
+    __tablename__ = "logbook_settings"
+    __table_args__ = (
+        CheckConstraint("annual_target > 0", name="target_positive"),
+        CheckConstraint(
+            "registration_ends_on IS NULL OR pgcert_completed_on IS NULL "
+            "OR registration_ends_on > pgcert_completed_on",
+            name="dates_ordered",
+        ),
+    )
+
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    pgcert_completed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    registration_ends_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    annual_target: Mapped[int] = mapped_column(Integer, default=300)
+    # Optional breadth rule (EULAR asks for 20 per region); None means off.
+    region_minimum: Mapped[Optional[int]] = mapped_column(Integer)
+
+    student: Mapped[User] = relationship(back_populates="logbook")
+
+
+class TutorAssignment(db.Model):
+    """A tutor who may read, comment on and sign off a student's logbook."""
+
+    __tablename__ = "tutor_assignments"
+
+    tutor_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeviceToken(db.Model):
+    """A per-device API bearer token; only its SHA-256 hash is stored."""
+
+    __tablename__ = "device_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device_name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class Entry(db.Model):
+    """One scan: a row of the record of learning. The id is a UUID made on the client."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "seq", name="uq_entries_owner_seq"),
+        Index("ix_entries_owner_scanned_on", "owner_id", "scanned_on"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    scanned_on: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(32))
+    side: Mapped[str] = mapped_column(String(32))
+    activity: Mapped[str] = mapped_column(String(32))
+    supervision: Mapped[str] = mapped_column(String(32))
+    clinical_question: Mapped[str] = mapped_column(String(PROMPT_MAX), default="")
+    technical_issues: Mapped[str] = mapped_column(String(PROMPT_MAX), default="")
+    findings: Mapped[str] = mapped_column(String(PROMPT_MAX), default="")
+    pathway_role: Mapped[str] = mapped_column(String(PROMPT_MAX), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    critical_incident: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    seq: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    device_id: Mapped[Optional[str]] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ChangeCounter(db.Model):
+    """The owner's change counter: the last `seq` given to a change of their logbook.
+
+    Pushes lock this row for the length of their transaction, so seqs commit in order.
+    """
+
+    __tablename__ = "change_counters"
+
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncOp(db.Model):
+    """An operation id seen in a push, kept for good with the answer it was given."""
+
+    __tablename__ = "sync_ops"
+
+    op_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))  # applied | conflict | rejected
+    errors: Mapped[Optional[str]] = mapped_column(Text)  # JSON, for rejected ops
+    device_id: Mapped[Optional[str]] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConflictCopy(db.Model):
+    """The client's copy of an entry that lost a conflict, kept so nothing typed is lost."""
+
+    __tablename__ = "conflict_copies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    op_id: Mapped[str] = mapped_column(String(36), unique=True)
+    entry_id: Mapped[str] = mapped_column(String(36), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    base_version: Mapped[int] = mapped_column(Integer)
+    server_version: Mapped[int] = mapped_column(Integer)
+    client_entry: Mapped[str] = mapped_column(Text)  # JSON of what the device sent
+    device_id: Mapped[Optional[str]] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DailyCount(db.Model):
+    """Non-deleted entries per owner and day, kept in step with every entry change.
+
+    Progress and the cohort overview sum these rows, so they cost what the number of
+    students and days costs, not the number of entries.
+    """
+
+    __tablename__ = "daily_counts"
+
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    region: Mapped[str] = mapped_column(String(32), primary_key=True)
+    activity: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Comment(db.Model):
+    """A tutor's feedback on an entry; it reaches the student's app through pull."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), index=True
+    )
+    # The entry owner's change stream: comments take a seq from the owner's counter.
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(Text)
+    seq: Mapped[int] = mapped_column(Integer)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[Optional[User]] = relationship(foreign_keys=[author_id])
+
+    __table_args__ = (Index("ix_comments_owner_seq", "owner_id", "seq"),)

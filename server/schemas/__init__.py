@@ -1,0 +1,1 @@
+"""Marshmallow schemas: unknown fields are refused; server-owned fields are dump-only."""

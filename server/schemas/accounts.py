@@ -1,0 +1,53 @@
+"""Schemas for users and device tokens."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class TokenRequestSchema(Schema):
+    """POST /auth/token body."""
+
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    device_name = fields.String(load_default="Unnamed device", validate=validate.Length(max=100))
+
+
+class LogbookSchema(Schema):
+    """A student's logbook settings."""
+
+    pgcert_completed_on = fields.Date(allow_none=True)
+    registration_ends_on = fields.Date(allow_none=True)
+    annual_target = fields.Integer()
+
+
+class UserSchema(Schema):
+    """The contract's User."""
+
+    id = fields.Integer(dump_only=True)
+    email = fields.String(dump_only=True)
+    name = fields.String(dump_only=True)
+    role = fields.String(dump_only=True)
+    logbook = fields.Method("_logbook", dump_only=True, allow_none=True)
+
+    def _logbook(self, user):
+        if user.role != "student" or user.logbook is None:
+            return None
+        return LogbookSchema().dump(user.logbook)
+
+
+class TokenResponseSchema(Schema):
+    """POST /auth/token answer: the raw token (shown once) and the user."""
+
+    token = fields.String(dump_only=True)
+    user = fields.Nested(UserSchema, dump_only=True)
+
+
+class DeviceTokenSchema(Schema):
+    """A device token as listed to its owner or an admin (never the token itself)."""
+
+    id = fields.Integer(dump_only=True)
+    device_name = fields.String(dump_only=True)
+    created_at = fields.DateTime(dump_only=True)
+    last_used_at = fields.DateTime(dump_only=True, allow_none=True)
+    revoked_at = fields.DateTime(dump_only=True, allow_none=True)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .services import accounts, demo
 
@@ -54,6 +54,7 @@ def assign(tutor_email, student_email):
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--seed", default=7, show_default=True, help="Random seed for the entries.")
 def demo_command(seed):
     """Load a demo cohort: an admin, a tutor and six students with realistic entries."""

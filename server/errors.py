@@ -71,8 +71,12 @@ def register(app: Flask) -> None:
             response = json_error(code, _message(e), getattr(e, "data", None))
         else:
             response = app.response_class(
-                render_template("error.html", code=code, title=HTTPStatus(code).phrase,
-                                message=_message(e) or DEFAULT_MESSAGES.get(code, "")),
+                render_template(
+                    "error.html",
+                    code=code,
+                    title=HTTPStatus(code).phrase,
+                    message=_message(e) or DEFAULT_MESSAGES.get(code, ""),
+                ),
                 status=code,
             )
         for header in ("Allow", "Retry-After", "WWW-Authenticate"):

@@ -27,8 +27,12 @@ def database_url(tmp_path_factory) -> str:
 
 def make_app(database_url: str, **overrides):
     """A testing app on the given database."""
-    config = {"ENV": "testing", "SQLALCHEMY_DATABASE_URI": database_url,
-              "RATELIMIT_STORAGE_URI": "memory://", "SESSION_COOKIE_SECURE": False}
+    config = {
+        "ENV": "testing",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SESSION_COOKIE_SECURE": False,
+    }
     config.update(overrides)
     return create_app(config)
 
@@ -73,8 +77,15 @@ _counter = itertools.count(1)
 def make_user(app):
     """Create a user: make_user("student", email=..., pgcert=date, ...)."""
 
-    def _make(role="student", email=None, name=None, password=PASSWORD,
-              pgcert=dt.date(2025, 9, 1), registration_ends=dt.date(2028, 8, 31), target=300):
+    def _make(
+        role="student",
+        email=None,
+        name=None,
+        password=PASSWORD,
+        pgcert=dt.date(2025, 9, 1),
+        registration_ends=dt.date(2028, 8, 31),
+        target=300,
+    ):
         n = next(_counter)
         with app.app_context():
             user = accounts.create_user(
@@ -86,7 +97,9 @@ def make_user(app):
                 registration_ends_on=registration_ends if role == "student" else None,
                 annual_target=target,
             )
-            db.session.expunge(user)
+            db.session.refresh(user)
+            _ = user.logbook  # load it, so the detached copy can be read in tests
+            db.session.expunge_all()
             return user
 
     return _make

@@ -8,7 +8,6 @@ from flask_limiter.util import get_remote_address
 from ..extensions import limiter
 from ..models import normalise_email
 
-
 TOO_MANY = "Too many failed sign-in attempts. Wait a few minutes, then try again."
 
 

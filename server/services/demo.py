@@ -12,7 +12,7 @@ from ..models import Entry, utcnow
 from . import accounts
 from .changes import count_key, lock_counter, move_daily_count, take_seq
 
-PASSWORD = "scanlog-demo"
+PASSWORD = "scanlog-demo"  # noqa: S105 - the demo cohort's published password
 TUTOR_EMAIL = "tutor@demo.scanlog"
 ADMIN_EMAIL = "admin@demo.scanlog"
 
@@ -29,38 +29,83 @@ class DemoStudent:
 
 
 STUDENTS = [
-    DemoStudent("amira@demo.scanlog", "Amira Khan", 7, 7.2),          # on track
-    DemoStudent("ben@demo.scanlog", "Ben Okafor", 8, 3.1),            # at risk
-    DemoStudent("chloe@demo.scanlog", "Chloe Evans", 6, 6.4, 22),     # a 3-week gap
-    DemoStudent("daniel@demo.scanlog", "Daniel Price", 11, 6.9),      # target met
-    DemoStudent("erin@demo.scanlog", "Erin Walsh", 16, 6.2),          # in year 2
-    DemoStudent("farah@demo.scanlog", "Farah Ahmed", 1, 5.0),         # just started
+    DemoStudent("amira@demo.scanlog", "Amira Khan", 7, 7.2),  # on track
+    DemoStudent("ben@demo.scanlog", "Ben Okafor", 8, 3.1),  # at risk
+    DemoStudent("chloe@demo.scanlog", "Chloe Evans", 6, 6.4, 22),  # a 3-week gap
+    DemoStudent("daniel@demo.scanlog", "Daniel Price", 11, 6.9),  # target met
+    DemoStudent("erin@demo.scanlog", "Erin Walsh", 16, 6.2),  # in year 2
+    DemoStudent("farah@demo.scanlog", "Farah Ahmed", 1, 5.0),  # just started
 ]
 
 REGION_WEIGHTS = {
-    "shoulder": 34, "knee": 18, "ankle_foot": 14, "wrist_hand": 12,
-    "elbow": 9, "hip_groin": 8, "other": 5,
+    "shoulder": 34,
+    "knee": 18,
+    "ankle_foot": 14,
+    "wrist_hand": 12,
+    "elbow": 9,
+    "hip_groin": 8,
+    "other": 5,
 }
 QUESTIONS = {
-    "shoulder": ["Painful arc ?RC tear", "Night pain, ?subacromial bursitis", "Weak ER after fall",
-                 "?LHB tendinopathy", "Frozen shoulder vs calcific tendinopathy"],
-    "knee": ["Anterior knee pain in runner", "Swelling post twisting injury", "?Baker's cyst",
-             "Medial joint line pain"],
-    "ankle_foot": ["Lateral ankle sprain, ?ATFL", "Heel pain ?plantar fasciopathy",
-                   "Posterior heel pain ?Achilles", "Forefoot pain ?Morton's neuroma"],
-    "wrist_hand": ["Radial wrist pain ?De Quervain's", "Dorsal wrist lump", "Triggering ring finger",
-                   "?Carpal tunnel syndrome"],
+    "shoulder": [
+        "Painful arc ?RC tear",
+        "Night pain, ?subacromial bursitis",
+        "Weak ER after fall",
+        "?LHB tendinopathy",
+        "Frozen shoulder vs calcific tendinopathy",
+    ],
+    "knee": [
+        "Anterior knee pain in runner",
+        "Swelling post twisting injury",
+        "?Baker's cyst",
+        "Medial joint line pain",
+    ],
+    "ankle_foot": [
+        "Lateral ankle sprain, ?ATFL",
+        "Heel pain ?plantar fasciopathy",
+        "Posterior heel pain ?Achilles",
+        "Forefoot pain ?Morton's neuroma",
+    ],
+    "wrist_hand": [
+        "Radial wrist pain ?De Quervain's",
+        "Dorsal wrist lump",
+        "Triggering ring finger",
+        "?Carpal tunnel syndrome",
+    ],
     "elbow": ["Lateral elbow pain", "Medial elbow pain in golfer", "?Olecranon bursitis"],
     "hip_groin": ["Lateral hip pain ?GTPS", "Groin pain in footballer", "?Hip effusion"],
     "other": ["Soft-tissue lump forearm", "Calf pain after sprint", "Abdominal wall lump"],
 }
-FINDINGS = ["Normal study", "Tendinopathy, no tear", "Partial-thickness tear", "Small effusion",
-            "Bursitis", "Calcification", "Tenosynovitis", "Ganglion", "Full-thickness tear",
-            "Enthesopathy", "Synovitis, Doppler +"]
-TECHNICAL = ["", "", "", "Anisotropy", "Large habitus, low frequency probe",
-             "Limited ROM for dynamic views", "Doppler settings adjusted"]
-PATHWAY = ["Conservative management, physio", "Injection planned", "Referred to orthopaedics",
-           "Discharged with advice", "MRI requested", "Guided injection performed"]
+FINDINGS = [
+    "Normal study",
+    "Tendinopathy, no tear",
+    "Partial-thickness tear",
+    "Small effusion",
+    "Bursitis",
+    "Calcification",
+    "Tenosynovitis",
+    "Ganglion",
+    "Full-thickness tear",
+    "Enthesopathy",
+    "Synovitis, Doppler +",
+]
+TECHNICAL = [
+    "",
+    "",
+    "",
+    "Anisotropy",
+    "Large habitus, low frequency probe",
+    "Limited ROM for dynamic views",
+    "Doppler settings adjusted",
+]
+PATHWAY = [
+    "Conservative management, physio",
+    "Injection planned",
+    "Referred to orthopaedics",
+    "Discharged with advice",
+    "MRI requested",
+    "Guided injection performed",
+]
 ACTIVITIES = {"diagnostic": 75, "diagnostic_injection": 15, "injection": 10}
 SUPERVISION = {"independent": 70, "indirect": 15, "direct": 10, "teaching": 5}
 SIDES = {"right": 45, "left": 40, "bilateral": 10, "not_applicable": 5}
@@ -88,7 +133,8 @@ def _entry_fields(rng: random.Random, day: dt.date) -> dict:
         "clinical_question": rng.choice(QUESTIONS[region]),
         "technical_issues": rng.choice(TECHNICAL),
         "findings": rng.choice(FINDINGS),
-        "pathway_role": "Guided injection performed" if activity != "diagnostic"
+        "pathway_role": "Guided injection performed"
+        if activity != "diagnostic"
         else rng.choice(PATHWAY),
         "notes": "",
         "critical_incident": rng.random() < 0.01,
@@ -117,7 +163,10 @@ def load(today: dt.date, seed: int = 7) -> list[str]:
     for spec in STUDENTS:
         pgcert = _months_before(today, spec.months_since_pgcert)
         student = accounts.create_user(
-            spec.email, spec.name, "student", PASSWORD,
+            spec.email,
+            spec.name,
+            "student",
+            PASSWORD,
             pgcert_completed_on=pgcert,
             registration_ends_on=dt.date(pgcert.year + 3, pgcert.month, pgcert.day),
         )
@@ -127,10 +176,17 @@ def load(today: dt.date, seed: int = 7) -> list[str]:
         counter = lock_counter(student.id)
         now = utcnow()
         for day in days:
-            entry = Entry(id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                          owner_id=student.id, version=1, seq=take_seq(counter),
-                          deleted=False, device_id="demo", created_at=now, updated_at=now,
-                          **_entry_fields(rng, day))
+            entry = Entry(
+                id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                owner_id=student.id,
+                version=1,
+                seq=take_seq(counter),
+                deleted=False,
+                device_id="demo",
+                created_at=now,
+                updated_at=now,
+                **_entry_fields(rng, day),
+            )
             db.session.add(entry)
             move_daily_count(student.id, None, count_key(entry))
         db.session.commit()

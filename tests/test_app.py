@@ -1,0 +1,55 @@
+"""The application factory and its configuration."""
+
+from __future__ import annotations
+
+import pytest
+
+from server import create_app
+from server.config import ConfigError
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("SCANLOG_ENV", raising=False)
+    monkeypatch.delenv("FLASK_ENV", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_secret_key_from_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "a-long-random-secret")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.sqlite'}")
+    monkeypatch.delenv("SCANLOG_ENV", raising=False)
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "a-long-random-secret"
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("prod.sqlite")
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.testing is False
+
+
+def test_development_gets_a_throwaway_key_and_sqlite_under_instance(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SCANLOG_ENV", "development")
+    app = create_app()
+    assert len(app.config["SECRET_KEY"]) >= 32
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("instance/scanlog.sqlite")
+
+
+def test_explicit_config_wins(tmp_path):
+    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    assert app.testing is True
+
+
+def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app):
+    from sqlalchemy import text
+
+    from server.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite pragmas apply to SQLite only (this run uses PostgreSQL)")
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000

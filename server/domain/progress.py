@@ -1,0 +1,136 @@
+"""A logbook's progress report, in the shape of GET /api/v1/progress.
+
+The report asks a `Tally` for counts, so the server can answer from its daily counts in the
+database and tests can answer from a list of entries; the rules are the same either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from .pace import DEFAULT_SKILL_FADE_DAYS, days_since, period_pace, recent_window, skill_fade
+from .periods import Period, current_period, logbook_periods
+
+DEFAULT_REGIONS = ("shoulder", "elbow", "wrist_hand", "hip_groin", "knee", "ankle_foot", "other")
+NO_DATES_MESSAGE = (
+    "The logbook dates (PgCert completion and registration end) are not set yet. "
+    "The programme administrator can add them."
+)
+Key = tuple[str, str]  # (region, activity)
+
+
+class Tally(Protocol):
+    """Counts of a logbook's non-deleted scans."""
+
+    def between(self, start: dt.date, end: dt.date) -> Mapping[Key, int]:
+        """Scans per (region, activity) dated from start to end, both inclusive."""
+
+    def total(self) -> int:
+        """All scans."""
+
+    def last_scanned_on(self) -> dt.date | None:
+        """The latest scan date, or None."""
+
+
+@dataclass(frozen=True)
+class Logbook:
+    """A student's logbook settings."""
+
+    pgcert_completed_on: dt.date | None
+    registration_ends_on: dt.date | None
+    annual_target: int = 300
+    region_minimum: int | None = None
+
+
+class EntryTally:
+    """A Tally over (scanned_on, region, activity, deleted) records held in memory."""
+
+    def __init__(self, entries: Iterable[tuple[dt.date, str, str, bool]]):
+        self._days = Counter((d, r, a) for d, r, a, deleted in entries if not deleted)
+
+    def between(self, start: dt.date, end: dt.date) -> Mapping[Key, int]:
+        """Scans per (region, activity) from start to end, both inclusive."""
+        out: Counter = Counter()
+        for (day, region, activity), n in self._days.items():
+            if start <= day <= end:
+                out[(region, activity)] += n
+        return out
+
+    def total(self) -> int:
+        """All scans."""
+        return sum(self._days.values())
+
+    def last_scanned_on(self) -> dt.date | None:
+        """The latest scan date, or None."""
+        return max((d for d, _, _ in self._days), default=None)
+
+
+def _by(counts: Mapping[Key, int], index: int) -> dict[str, int]:
+    out: Counter = Counter()
+    for key, n in counts.items():
+        if n:
+            out[key[index]] += n
+    return dict(out)
+
+
+def region_shortfalls(
+    by_region: Mapping[str, int], minimum: int | None, regions: Iterable[str] = DEFAULT_REGIONS
+) -> dict[str, int] | None:
+    """Scans still missing per region for the breadth rule (None when the rule is off)."""
+    if minimum is None:
+        return None
+    return {r: minimum - by_region.get(r, 0) for r in regions if by_region.get(r, 0) < minimum}
+
+
+def period_report(period: Period, tally: Tally, today: dt.date, logbook: Logbook) -> dict:
+    """One period's entry of the report: counts, pace and breadth."""
+    counts = tally.between(period.starts_on, period.ends_on)
+    count = sum(counts.values())
+    window_count = 0
+    if period.contains(today):
+        window_count = sum(tally.between(*recent_window(period, today)).values())
+    pace = period_pace(period, count, window_count, today)
+    by_region = _by(counts, 0)
+    return {
+        "number": period.number,
+        "starts_on": period.starts_on.isoformat(),
+        "ends_on": period.ends_on.isoformat(),
+        "count": count,
+        "target": period.target,
+        "status": pace.status,
+        "projected_count": pace.projected_count,
+        "needed_per_week": pace.needed_per_week,
+        "by_region": by_region,
+        "by_activity": _by(counts, 1),
+        "region_shortfalls": region_shortfalls(by_region, logbook.region_minimum),
+    }
+
+
+def progress_report(
+    logbook: Logbook,
+    tally: Tally,
+    today: dt.date,
+    skill_fade_days: int = DEFAULT_SKILL_FADE_DAYS,
+) -> dict:
+    """The progress report of a logbook on `today` (without dates: periods [] and a message)."""
+    last = tally.last_scanned_on()
+    since = days_since(last, today)
+    periods = logbook_periods(
+        logbook.pgcert_completed_on, logbook.registration_ends_on, logbook.annual_target
+    )
+    current = current_period(periods, today)
+    return {
+        "annual_target": logbook.annual_target,
+        "total": tally.total(),
+        "last_scanned_on": last.isoformat() if last else None,
+        "days_since_last_scan": since,
+        "current_period": current.number if current else None,
+        "skill_fade": skill_fade(since, skill_fade_days),
+        "region_minimum": logbook.region_minimum,
+        "message": None if periods else NO_DATES_MESSAGE,
+        "periods": [period_report(p, tally, today, logbook) for p in periods],
+    }

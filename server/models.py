@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -17,7 +16,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -30,7 +28,7 @@ NOTES_MAX = 2000
 
 def utcnow() -> dt.datetime:
     """The current time in UTC, timezone-aware."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(db.TypeDecorator):
@@ -41,12 +39,12 @@ class UTCDateTime(db.TypeDecorator):
 
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC)
         return value
 
 
@@ -61,11 +59,11 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[str] = mapped_column(String(16))
-    password_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    logbook: Mapped[Optional["LogbookSettings"]] = relationship(
+    logbook: Mapped[LogbookSettings | None] = relationship(
         back_populates="student", uselist=False, cascade="all, delete-orphan"
     )
 
@@ -102,11 +100,11 @@ class LogbookSettings(db.Model):
     student_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    pgcert_completed_on: Mapped[Optional[dt.date]] = mapped_column(Date)
-    registration_ends_on: Mapped[Optional[dt.date]] = mapped_column(Date)
+    pgcert_completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    registration_ends_on: Mapped[dt.date | None] = mapped_column(Date)
     annual_target: Mapped[int] = mapped_column(Integer, default=300)
     # Optional breadth rule (EULAR asks for 20 per region); None means off.
-    region_minimum: Mapped[Optional[int]] = mapped_column(Integer)
+    region_minimum: Mapped[int | None] = mapped_column(Integer)
 
     student: Mapped[User] = relationship(back_populates="logbook")
 
@@ -135,8 +133,8 @@ class DeviceToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     device_name: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
@@ -166,7 +164,7 @@ class Entry(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     seq: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    device_id: Mapped[Optional[str]] = mapped_column(String(100))
+    device_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -195,8 +193,8 @@ class SyncOp(db.Model):
     entry_id: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16))  # applied | conflict | rejected
-    errors: Mapped[Optional[str]] = mapped_column(Text)  # JSON, for rejected ops
-    device_id: Mapped[Optional[str]] = mapped_column(String(100))
+    errors: Mapped[str | None] = mapped_column(Text)  # JSON, for rejected ops
+    device_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -213,7 +211,7 @@ class ConflictCopy(db.Model):
     base_version: Mapped[int] = mapped_column(Integer)
     server_version: Mapped[int] = mapped_column(Integer)
     client_entry: Mapped[str] = mapped_column(Text)  # JSON of what the device sent
-    device_id: Mapped[Optional[str]] = mapped_column(String(100))
+    device_id: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -241,18 +239,16 @@ class Comment(db.Model):
     __tablename__ = "comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    entry_id: Mapped[str] = mapped_column(
-        ForeignKey("entries.id", ondelete="CASCADE"), index=True
-    )
+    entry_id: Mapped[str] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     # The entry owner's change stream: comments take a seq from the owner's counter.
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     seq: Mapped[int] = mapped_column(Integer)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    author: Mapped[Optional[User]] = relationship(foreign_keys=[author_id])
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
 
     __table_args__ = (Index("ix_comments_owner_seq", "owner_id", "seq"),)
 
@@ -278,16 +274,12 @@ class Submission(db.Model):
     entry_count: Mapped[int] = mapped_column(Integer, default=0)
     counts: Mapped[str] = mapped_column(Text, default="{}")  # JSON: by region and activity
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    submitted_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
-    decided_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
-    decided_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decision_comment: Mapped[str] = mapped_column(Text, default="")
 
-    decided_by: Mapped[Optional[User]] = relationship(foreign_keys=[decided_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
 
 class SubmissionEntry(db.Model):
@@ -310,17 +302,17 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    subject_id: Mapped[Optional[int]] = mapped_column(
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    subject_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    submission_id: Mapped[Optional[int]] = mapped_column(
+    submission_id: Mapped[int | None] = mapped_column(
         ForeignKey("submissions.id", ondelete="CASCADE"), index=True
     )
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
 
-    actor: Mapped[Optional[User]] = relationship(foreign_keys=[actor_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 class Invitation(db.Model):
@@ -331,11 +323,9 @@ class Invitation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_by_id: Mapped[Optional[int]] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])

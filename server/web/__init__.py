@@ -6,4 +6,14 @@ from flask import Blueprint
 
 bp = Blueprint("web", __name__)
 
-from . import pages  # noqa: E402,F401
+from . import (  # noqa: E402,F401  (modules register their routes on bp)
+    admin_actions,
+    admin_import,
+    admin_users,
+    entries,
+    filters,
+    invitation,
+    pages,
+    students,
+    submission_actions,
+)

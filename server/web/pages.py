@@ -1,14 +1,26 @@
-"""Tutor and admin pages."""
+"""The health check and the staff home: the cohort overview."""
 
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect, render_template, url_for
-from flask_login import current_user, login_required
-from sqlalchemy import func, select, text
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
 
 from ..extensions import db
-from ..models import DailyCount, TutorAssignment, User
+from ..services.progress import cohort_rows
 from . import bp
+from .access import roles_required, today
+
+# Worst first when sorting by status.
+STATUS_ORDER = {"missed": 0, "at_risk": 1, None: 2, "upcoming": 3, "on_track": 4, "met": 5}
+SORTS = {
+    "name": lambda r: (r["name"].lower(),),
+    "count": lambda r: (r["count"] is None, r["count"] or 0),
+    "status": lambda r: (STATUS_ORDER.get(r["status"], 2), r["name"].lower()),
+    "projected": lambda r: (r["projected_count"] is None, r["projected_count"] or 0),
+    "last_scan": lambda r: (r["last_scanned_on"] is None, r["last_scanned_on"] or ""),
+}
+FILTERS = {"all": "All students", "at_risk": "At risk", "gap": "Gap over {days} days"}
 
 
 @bp.get("/healthz")
@@ -22,28 +34,37 @@ def healthz():
     return jsonify(status="ok")
 
 
+def has_gap(row: dict, days: int) -> bool:
+    """No scan for more than `days` days (or none at all)."""
+    since = row["days_since_last_scan"]
+    return since is None or since > days
+
+
 @bp.get("/staff")
-@login_required
+@roles_required("student", "tutor", "admin")
 def home():
-    """A tutor's students (an admin: every student), with their totals and last scan."""
+    """The cohort overview: one row a student, sortable and filterable; students go to theirs."""
     if current_user.role == "student":
-        return redirect(url_for("pwa.index"))
-    query = (
-        select(
-            User,
-            func.coalesce(func.sum(DailyCount.count), 0).label("total"),
-            func.max(DailyCount.day).label("last_scanned_on"),
-        )
-        .outerjoin(DailyCount, DailyCount.owner_id == User.id)
-        .where(User.role == "student")
-        .group_by(User.id)
-        .order_by(User.name)
+        return redirect(url_for("web.student", student_id=current_user.id))
+    days = current_app.config.get("SKILL_FADE_DAYS", 14)
+    rows = cohort_rows(current_user, today())
+    show = request.args.get("show", "all")
+    show = show if show in FILTERS else "all"
+    if show == "at_risk":
+        rows = [r for r in rows if r["status"] in ("at_risk", "missed")]
+    elif show == "gap":
+        rows = [r for r in rows if has_gap(r, days)]
+    sort = request.args.get("sort", "status")
+    sort = sort if sort in SORTS else "status"
+    descending = request.args.get("dir") == "desc"
+    rows.sort(key=SORTS[sort], reverse=descending)
+    filters = {k: v.format(days=days) for k, v in FILTERS.items()}
+    return render_template(
+        "web/overview.html",
+        rows=rows,
+        show=show,
+        sort=sort,
+        descending=descending,
+        filters=filters,
+        gap_days=days,
     )
-    if current_user.role == "tutor":
-        query = query.join(TutorAssignment, TutorAssignment.student_id == User.id).where(
-            TutorAssignment.tutor_id == current_user.id
-        )
-    elif current_user.role != "admin":
-        abort(403)
-    rows = db.session.execute(query).all()
-    return render_template("web/home.html", rows=rows)

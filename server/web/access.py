@@ -1,0 +1,46 @@
+"""Who may open which web page: role checks and the 404 rule for other people's students."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from ..extensions import db
+from ..models import User
+from ..services.accounts import can_view_student
+
+
+def roles_required(*roles: str):
+    """Signed-in users with one of these roles only (others get 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def visible_student(student_id: int) -> User:
+    """The student, if the signed-in user may see them; 404 otherwise (never reveal others)."""
+    student = db.session.get(User, student_id)
+    if (
+        student is None
+        or student.role != "student"
+        or not can_view_student(current_user, student_id)
+    ):
+        abort(404)
+    return student
+
+
+def today() -> dt.date:
+    """The server's date (UTC), passed down to the rules that need it."""
+    return dt.datetime.now(dt.UTC).date()

@@ -1,0 +1,36 @@
+"""Template filters: dates from ISO strings, status words, vocabulary labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..domain import vocabulary
+from . import bp
+
+STATUS_WORDS = {
+    "upcoming": "Not started",
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "met": "Target met",
+    "missed": "Target missed",
+}
+
+
+@bp.app_template_filter("todate")
+def todate(value) -> dt.date | None:
+    """A date from an ISO string (dates pass through; None stays None)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+@bp.app_template_filter("status_word")
+def status_word(status: str | None) -> str:
+    """A progress status in words."""
+    return STATUS_WORDS.get(status or "", "No logbook dates")
+
+
+@bp.app_template_filter("vocab")
+def vocab(code: str, list_name: str) -> str:
+    """The label of a vocabulary code."""
+    return vocabulary.label(list_name, code)

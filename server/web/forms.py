@@ -1,0 +1,96 @@
+"""Web forms (Flask-WTF: every form carries a CSRF token)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+
+ROLE_CHOICES = [
+    SelectChoice("student", "Student"),
+    SelectChoice("tutor", "Tutor"),
+    SelectChoice("admin", "Administrator"),
+]
+
+
+class ActionForm(FlaskForm):
+    """A button-only form (submit, sign off, revoke, deactivate ...): just the CSRF token."""
+
+
+class CommentForm(FlaskForm):
+    """Feedback on one entry."""
+
+    body = TextAreaField(
+        "Comment", validators=[DataRequired("Write a comment first."), Length(max=2000)]
+    )
+
+
+class DecisionForm(FlaskForm):
+    """Sign off or return a submitted logbook, with an optional (for returns, required) note."""
+
+    comment = TextAreaField("Comment for the student", validators=[Length(max=2000)])
+
+
+class UserForm(FlaskForm):
+    """A user's name and email."""
+
+    name = StringField(
+        "Name", validators=[DataRequired("Enter the person's name."), Length(max=120)]
+    )
+    email = EmailField("Email", validators=[DataRequired("Enter an email."), Length(max=254)])
+
+
+class NewUserForm(UserForm):
+    """A new user: name, email, role and (students) logbook dates."""
+
+    role = SelectField("Role", choices=ROLE_CHOICES)
+    pgcert_completed_on = DateField("PgCert completed on", validators=[Optional()])
+    registration_ends_on = DateField("Registration ends on", validators=[Optional()])
+    annual_target = IntegerField("Scans a year", default=300, validators=[NumberRange(min=1)])
+
+
+class LogbookForm(FlaskForm):
+    """A student's logbook dates and annual target."""
+
+    pgcert_completed_on = DateField("PgCert completed on", validators=[Optional()])
+    registration_ends_on = DateField("Registration ends on", validators=[Optional()])
+    annual_target = IntegerField(
+        "Scans a year", validators=[DataRequired("Enter a target."), NumberRange(min=1)]
+    )
+
+
+class AssignForm(FlaskForm):
+    """Assign a tutor to a student."""
+
+    tutor_id = SelectField("Tutor", coerce=int, choices=[])
+
+
+class ImportForm(FlaskForm):
+    """A cohort CSV, uploaded or pasted."""
+
+    csv_text = TextAreaField("Or paste the CSV here", validators=[Length(max=500_000)])
+
+
+class SetPasswordForm(FlaskForm):
+    """Choose a password through an invitation link."""
+
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired("Choose a password."), Length(min=10, max=200)],
+    )
+    confirm = PasswordField(
+        "Type it again",
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The two do not match."),
+        ],
+    )

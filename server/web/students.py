@@ -1,0 +1,89 @@
+"""A student's page: progress chart, a tab per logbook year, the record of learning."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from ..domain import vocabulary
+from ..services import admin, record_search, submissions
+from . import bp
+from .access import roles_required, today, visible_student
+from .charts import progress_chart
+from .forms import ActionForm, DecisionForm
+
+
+def _filters() -> record_search.RecordFilters:
+    args = request.args
+
+    def code(name: str, codes) -> str:
+        value = args.get(name, "")
+        return value if value in codes else ""
+
+    return record_search.RecordFilters(
+        q=args.get("q", "")[:100],
+        region=code("region", vocabulary.REGION_CODES),
+        activity=code("activity", vocabulary.ACTIVITY_CODES),
+        supervision=code("supervision", vocabulary.SUPERVISION_CODES),
+        critical=args.get("critical") == "1",
+    )
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() else 1
+
+
+def selected_period(report: dict) -> dict | None:
+    """The period asked for (?period=n), else the current one, else the latest started."""
+    periods = report["periods"]
+    asked = request.args.get("period", "")
+    chosen = next((p for p in periods if str(p["number"]) == asked), None)
+    if chosen is None and report.get("current_period"):
+        chosen = next(p for p in periods if p["number"] == report["current_period"])
+    if chosen is None:
+        started = [p for p in periods if p["status"] != "upcoming"]
+        chosen = (started or periods or [None])[-1]
+    return chosen
+
+
+@bp.get("/students/<int:student_id>")
+@roles_required("student", "tutor", "admin")
+def student(student_id: int):
+    """One student's logbook as the record of learning, with progress and submission."""
+    from ..services.progress import student_progress
+
+    person = visible_student(student_id)
+    day = today()
+    report = student_progress(person, day)
+    period = selected_period(report)
+    context = {"student": person, "report": report, "period": period, "day": day}
+    if period is not None:
+        starts_on, ends_on = submissions.period_bounds(person, period["number"])
+        filters = _filters()
+        latest = submissions.latest(person.id, period["number"])
+        changes = submissions.changes_since(latest) if latest else []
+        context.update(
+            filters=filters,
+            record=record_search.search(person.id, starts_on, ends_on, filters, _page_number()),
+            chart=progress_chart(
+                starts_on,
+                ends_on,
+                period["target"],
+                record_search.daily_totals(person.id, starts_on, ends_on),
+                day,
+                period.get("projected_count"),
+            ),
+            submission=latest,
+            changed={c.entry_id: c for c in changes},
+            changes=changes,
+            history=[s for s in submissions.history(person.id) if s.period == period["number"]],
+        )
+    return render_template(
+        "web/student.html",
+        **context,
+        tutors=admin.tutors_of(person),
+        vocabulary=vocabulary,
+        labels=submissions.STATE_LABELS,
+        action_form=ActionForm(),
+        decision_form=DecisionForm(),
+    )

@@ -1,0 +1,83 @@
+"""Web steps of a yearly submission: the student submits; the tutor signs off or returns it."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..models import Submission
+from ..services import submissions
+from ..services.submissions import SubmissionError
+from . import bp
+from .access import roles_required, today, visible_student
+from .forms import ActionForm, DecisionForm
+
+
+def _to_period(student_id: int, number: int):
+    return redirect(url_for("web.student", student_id=student_id, period=number) + "#submission")
+
+
+@bp.post("/students/<int:student_id>/periods/<int:number>/submit")
+@roles_required("student")
+def submit_period(student_id: int, number: int):
+    """The student submits one logbook year for sign-off."""
+    if student_id != current_user.id or not ActionForm().validate_on_submit():
+        abort(404 if student_id != current_user.id else 400)
+    if submissions.period_bounds(current_user, number) is None:
+        abort(404)
+    try:
+        row = submissions.submit(current_user, number, today())
+    except SubmissionError as e:
+        db.session.rollback()
+        flash(str(e), "error")
+    else:
+        flash(
+            f"Year {number} submitted with {row.entry_count} scans. Your tutor will look at it.",
+            "ok",
+        )
+    return _to_period(student_id, number)
+
+
+def _submission_for_tutor(submission_id: int) -> Submission:
+    row = db.session.get(Submission, submission_id)
+    if row is None:
+        abort(404)
+    visible_student(row.student_id)  # 404 for a tutor of someone else
+    return row
+
+
+@bp.post("/submissions/<int:submission_id>/sign-off")
+@roles_required("tutor")
+def sign_off(submission_id: int):
+    """The tutor signs off one submitted logbook (never several at once)."""
+    row = _submission_for_tutor(submission_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        submissions.sign_off(current_user, row, form.comment.data)
+    except SubmissionError as e:
+        db.session.rollback()
+        flash(str(e), "error")
+    else:
+        flash(f"Year {row.period} signed off.", "ok")
+    return _to_period(row.student_id, row.period)
+
+
+@bp.post("/submissions/<int:submission_id>/return")
+@roles_required("tutor")
+def return_submission(submission_id: int):
+    """The tutor returns a submitted logbook with a comment saying what to change."""
+    row = _submission_for_tutor(submission_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        submissions.return_for_changes(current_user, row, form.comment.data)
+    except SubmissionError as e:
+        db.session.rollback()
+        flash(str(e), "error")
+    else:
+        flash(f"Year {row.period} returned to the student with your comment.", "ok")
+    return _to_period(row.student_id, row.period)

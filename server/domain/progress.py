@@ -14,8 +14,9 @@ from typing import Protocol
 
 from .pace import DEFAULT_SKILL_FADE_DAYS, days_since, period_pace, recent_window, skill_fade
 from .periods import Period, current_period, logbook_periods
+from .vocabulary import REGIONS
 
-DEFAULT_REGIONS = ("shoulder", "elbow", "wrist_hand", "hip_groin", "knee", "ankle_foot", "other")
+DEFAULT_REGIONS = tuple(code for code, _label in REGIONS)
 NO_DATES_MESSAGE = (
     "The logbook dates (PgCert completion and registration end) are not set yet. "
     "The programme administrator can add them."
@@ -44,6 +45,12 @@ class Logbook:
     registration_ends_on: dt.date | None
     annual_target: int = 300
     region_minimum: int | None = None
+
+    def periods(self) -> list[Period]:
+        """The logbook's periods ([] without both dates)."""
+        return logbook_periods(
+            self.pgcert_completed_on, self.registration_ends_on, self.annual_target
+        )
 
 
 class EntryTally:
@@ -119,9 +126,7 @@ def progress_report(
     """The progress report of a logbook on `today` (without dates: periods [] and a message)."""
     last = tally.last_scanned_on()
     since = days_since(last, today)
-    periods = logbook_periods(
-        logbook.pgcert_completed_on, logbook.registration_ends_on, logbook.annual_target
-    )
+    periods = logbook.periods()
     current = current_period(periods, today)
     return {
         "annual_target": logbook.annual_target,

@@ -1,0 +1,33 @@
+"""Progress: GET /progress (a student's own) and GET /students/<id>/progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, g
+
+from ..schemas.progress import ProgressSchema
+from ..services import progress
+from . import bp, roles_required
+
+
+def server_today() -> dt.date:
+    """Today's date on the server (UTC), the day progress is measured on."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+@bp.get("/progress")
+@roles_required("student")
+def own_progress():
+    """The signed-in student's progress: periods, pace, skill fade and breadth."""
+    return ProgressSchema().dump(progress.student_progress(g.user, server_today()))
+
+
+@bp.get("/students/<int:student_id>/progress")
+@roles_required("tutor", "admin")
+def student_progress(student_id: int):
+    """A student's progress, for their tutor or an admin (404 for anyone else)."""
+    student = progress.visible_student(g.user, student_id)
+    if student is None:
+        abort(404, description="No such student.")
+    return ProgressSchema().dump(progress.student_progress(student, server_today()))

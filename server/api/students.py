@@ -1,0 +1,33 @@
+"""Tutors and admins: GET /students (the cohort overview) and GET /students/<id>/entries."""
+
+from __future__ import annotations
+
+from flask import abort, g, request
+
+from ..schemas.entries import EntrySchema
+from ..schemas.progress import CohortRowSchema, EntriesQuerySchema
+from ..services import progress
+from . import bp, roles_required
+from .progress import server_today
+
+
+@bp.get("/students")
+@roles_required("tutor", "admin")
+def list_students():
+    """The students the viewer may see, with this year's count, target, status and pace."""
+    return CohortRowSchema(many=True).dump(progress.cohort_rows(g.user, server_today()))
+
+
+@bp.get("/students/<int:student_id>/entries")
+@roles_required("tutor", "admin")
+def student_entries(student_id: int):
+    """A student's entries, newest first, 50 a page, optionally in one logbook period."""
+    query = EntriesQuerySchema().load(request.args)
+    student = progress.visible_student(g.user, student_id)
+    if student is None:
+        abort(404, description="No such student.")
+    result = progress.student_entries(student, query["period"], query["page"])
+    if result is None:
+        abort(404, description=f"This logbook has no period {query['period']}.")
+    result["entries"] = EntrySchema(many=True).dump(result["entries"])
+    return result

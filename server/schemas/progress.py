@@ -1,0 +1,74 @@
+"""Schemas of progress, the cohort overview and a student's entry pages."""
+
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+STATUS = validate.OneOf(["upcoming", "on_track", "at_risk", "met", "missed"])
+Counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class EntriesQuerySchema(Schema):
+    """GET /students/<id>/entries query: an optional period number and a page (from 1)."""
+
+    class Meta:
+        unknown = EXCLUDE  # other query parameters (cache busters) are ignored
+
+    period = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class PeriodSchema(Schema):
+    """One logbook year of a progress report."""
+
+    number = fields.Integer()
+    starts_on = fields.String()
+    ends_on = fields.String()
+    count = fields.Integer()
+    target = fields.Integer()
+    status = fields.String(validate=STATUS)
+    projected_count = fields.Integer(allow_none=True)
+    needed_per_week = fields.Integer(allow_none=True)
+    by_region = Counts
+    by_activity = Counts
+    region_shortfalls = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
+
+
+class SkillFadeSchema(Schema):
+    """The skill-fade warning and its threshold in days."""
+
+    threshold_days = fields.Integer()
+    warning = fields.Boolean()
+
+
+class ProgressSchema(Schema):
+    """GET /progress and GET /students/<id>/progress."""
+
+    annual_target = fields.Integer()
+    total = fields.Integer()
+    last_scanned_on = fields.String(allow_none=True)
+    days_since_last_scan = fields.Integer(allow_none=True)
+    current_period = fields.Integer(allow_none=True)
+    skill_fade = fields.Nested(SkillFadeSchema)
+    region_minimum = fields.Integer(allow_none=True)
+    message = fields.String(allow_none=True)
+    periods = fields.List(fields.Nested(PeriodSchema))
+
+
+class CohortRowSchema(Schema):
+    """One row of GET /students."""
+
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    current_period = fields.Integer(allow_none=True)
+    period = fields.Integer(allow_none=True)
+    count = fields.Integer(allow_none=True)
+    target = fields.Integer(allow_none=True)
+    status = fields.String(allow_none=True, validate=STATUS)
+    projected_count = fields.Integer(allow_none=True)
+    needed_per_week = fields.Integer(allow_none=True)
+    last_scanned_on = fields.String(allow_none=True)
+    days_since_last_scan = fields.Integer(allow_none=True)
+    skill_fade_warning = fields.Boolean()
+    message = fields.String(allow_none=True)

@@ -1,0 +1,192 @@
+"""Progress of students' logbooks, counted in the database from the daily counts.
+
+Never loads entries: a student's report sums DailyCount rows per period, and the cohort
+overview runs one grouped query per distinct current-period window (an intake shares one),
+so it costs what the number of students costs. Used by the API and the tutor pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+
+from sqlalchemy import case, func, select
+
+from ..domain.pace import days_since, period_pace, recent_window, skill_fade
+from ..domain.periods import focus_period
+from ..domain.progress import NO_DATES_MESSAGE, Key, Logbook, progress_report
+from ..extensions import db
+from ..models import DailyCount, Entry, LogbookSettings, TutorAssignment, User
+from .accounts import can_view_student
+
+ENTRIES_PER_PAGE = 50
+
+
+class DailyCountTally:
+    """The domain's Tally over one owner's DailyCount rows."""
+
+    def __init__(self, owner_id: int):
+        self.owner_id = owner_id
+
+    def between(self, start: dt.date, end: dt.date) -> Mapping[Key, int]:
+        """Scans per (region, activity) from start to end, both inclusive."""
+        rows = db.session.execute(
+            select(DailyCount.region, DailyCount.activity, func.sum(DailyCount.count))
+            .where(DailyCount.owner_id == self.owner_id, DailyCount.day.between(start, end))
+            .group_by(DailyCount.region, DailyCount.activity)
+        )
+        return {(region, activity): int(n) for region, activity, n in rows}
+
+    def total(self) -> int:
+        """All the owner's scans."""
+        where = DailyCount.owner_id == self.owner_id
+        return int(db.session.scalar(select(func.sum(DailyCount.count)).where(where)) or 0)
+
+    def last_scanned_on(self) -> dt.date | None:
+        """The owner's latest scan date, or None."""
+        where = DailyCount.owner_id == self.owner_id
+        return db.session.scalar(select(func.max(DailyCount.day)).where(where))
+
+
+def logbook_of(settings: LogbookSettings | None) -> Logbook:
+    """The domain's view of a student's logbook settings (no dates when there are none)."""
+    if settings is None:
+        return Logbook(None, None)
+    return Logbook(
+        settings.pgcert_completed_on,
+        settings.registration_ends_on,
+        settings.annual_target,
+        settings.region_minimum,
+    )
+
+
+def student_progress(student: User, today: dt.date) -> dict:
+    """The GET /progress report of one student on `today` (see domain.progress)."""
+    return progress_report(logbook_of(student.logbook), DailyCountTally(student.id), today)
+
+
+def visible_student(viewer: User, student_id: int) -> User | None:
+    """The student with this id if the viewer may see them (tutor of theirs or admin), else None."""
+    student = db.session.get(User, student_id)
+    if student is None or student.role != "student" or not can_view_student(viewer, student_id):
+        return None
+    return student
+
+
+def _visible_students(viewer: User):
+    """Students with their settings and last scan date: all for an admin, assigned for a tutor."""
+    last_scan = (
+        select(func.max(DailyCount.day)).where(DailyCount.owner_id == User.id).scalar_subquery()
+    )
+    query = (
+        select(User, LogbookSettings, last_scan)
+        .outerjoin(LogbookSettings, LogbookSettings.student_id == User.id)
+        .where(User.role == "student")
+        .order_by(User.name, User.id)
+    )
+    if viewer.role != "admin":
+        query = query.join(TutorAssignment, TutorAssignment.student_id == User.id).where(
+            TutorAssignment.tutor_id == viewer.id
+        )
+    return db.session.execute(query).all()
+
+
+def _window_counts(windows: dict[tuple, list[int]]) -> dict[int, tuple[int, int]]:
+    """{owner: (count in period, count in recent window)}, one grouped query per window."""
+    out: dict[int, tuple[int, int]] = {}
+    for (start, end, recent_start), owners in windows.items():
+        recent = case((DailyCount.day >= recent_start, DailyCount.count), else_=0)
+        rows = db.session.execute(
+            select(DailyCount.owner_id, func.sum(DailyCount.count), func.sum(recent))
+            .where(DailyCount.owner_id.in_(owners), DailyCount.day.between(start, end))
+            .group_by(DailyCount.owner_id)
+        )
+        out.update({owner: (int(n), int(r or 0)) for owner, n, r in rows})
+    return out
+
+
+def cohort_rows(viewer: User, today: dt.date) -> list[dict]:
+    """The GET /students rows the viewer may see, ordered by name.
+
+    Each row: id, name, email, current_period, count, target, status, last_scanned_on (the
+    contract), plus period (the year the figures are about: the current one, else the next
+    to start, else the last), projected_count, needed_per_week, days_since_last_scan,
+    skill_fade_warning and message (set when the student's dates are missing).
+    """
+    students = _visible_students(viewer)
+    focus, windows = {}, defaultdict(list)
+    for user, settings, _last in students:
+        period = focus_period(logbook_of(settings).periods(), today)
+        if period is not None:
+            focus[user.id] = period
+            recent_start = recent_window(period, today)[0] if period.contains(today) else today
+            windows[(period.starts_on, period.ends_on, recent_start)].append(user.id)
+    counts = _window_counts(windows)
+    return [
+        _row(user, settings, last, focus.get(user.id), counts.get(user.id, (0, 0)), today)
+        for user, settings, last in students
+    ]
+
+
+def _row(user, settings, last, period, counts: tuple[int, int], today: dt.date) -> dict:
+    """One cohort row from the student's focus period and its (period, recent) counts."""
+    since = days_since(last, today)
+    row = {
+        "id": user.id,
+        "name": user.name,
+        "email": user.email,
+        "current_period": None,
+        "period": None,
+        "count": None,
+        "target": settings.annual_target if settings else None,
+        "status": None,
+        "projected_count": None,
+        "needed_per_week": None,
+        "last_scanned_on": last.isoformat() if last else None,
+        "days_since_last_scan": since,
+        "skill_fade_warning": skill_fade(since)["warning"],
+        "message": NO_DATES_MESSAGE,
+    }
+    if period is not None:
+        pace = period_pace(period, counts[0], counts[1], today)
+        row.update(
+            current_period=period.number if period.contains(today) else None,
+            period=period.number,
+            count=counts[0],
+            target=period.target,
+            status=pace.status,
+            projected_count=pace.projected_count,
+            needed_per_week=pace.needed_per_week,
+            message=None,
+        )
+    return row
+
+
+def student_entries(student: User, period: int | None, page: int) -> dict | None:
+    """A page (50, newest first) of the student's live entries, in one period if given.
+
+    None when the period does not exist in the student's logbook.
+    """
+    where = [Entry.owner_id == student.id, Entry.deleted.is_(False)]
+    if period is not None:
+        periods = logbook_of(student.logbook).periods()
+        chosen = next((p for p in periods if p.number == period), None)
+        if chosen is None:
+            return None
+        where.append(Entry.scanned_on.between(chosen.starts_on, chosen.ends_on))
+    total = db.session.scalar(select(func.count()).select_from(Entry).where(*where)) or 0
+    entries = db.session.scalars(
+        select(Entry)
+        .where(*where)
+        .order_by(Entry.scanned_on.desc(), Entry.created_at.desc(), Entry.id.desc())
+        .limit(ENTRIES_PER_PAGE)
+        .offset((page - 1) * ENTRIES_PER_PAGE)
+    ).all()
+    return {
+        "entries": entries,
+        "page": page,
+        "pages": max(1, math.ceil(total / ENTRIES_PER_PAGE)),
+        "total": total,
+    }

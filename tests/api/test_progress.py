@@ -1,0 +1,141 @@
+"""GET /progress and GET /students/<id>/progress: counted in the database, for the right people."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from server.domain.periods import add_years
+from server.domain.progress import EntryTally, Logbook, progress_report
+from server.extensions import db
+from server.models import Entry, LogbookSettings, TutorAssignment
+from server.services.changes import count_key, lock_counter, move_daily_count, take_seq
+
+TODAY = dt.datetime.now(dt.UTC).date()
+DAY = dt.timedelta(days=1)
+
+
+def add_entries(app, owner, rows):
+    """Store entries through the change primitives; rows: (scanned_on, region, activity)."""
+    ids = []
+    with app.app_context():
+        counter = lock_counter(owner.id)
+        for day, region, activity in rows:
+            entry = Entry(
+                id=str(uuid.uuid4()),
+                owner_id=owner.id,
+                scanned_on=day,
+                region=region,
+                side="left",
+                activity=activity,
+                supervision="independent",
+                seq=take_seq(counter),
+            )
+            db.session.add(entry)
+            move_daily_count(owner.id, None, count_key(entry))
+            ids.append(entry.id)
+        db.session.commit()
+    return ids
+
+
+def delete_entry(app, entry_id):
+    """Make an entry a tombstone, moving its daily count as the sync service does."""
+    with app.app_context():
+        entry = db.session.get(Entry, entry_id)
+        counter = lock_counter(entry.owner_id)
+        before = count_key(entry)
+        entry.deleted, entry.version, entry.seq = True, entry.version + 1, take_seq(counter)
+        move_daily_count(entry.owner_id, before, None)
+        db.session.commit()
+
+
+def assign(app, tutor, student):
+    """Make `tutor` the tutor of `student`."""
+    with app.app_context():
+        db.session.add(TutorAssignment(tutor_id=tutor.id, student_id=student.id))
+        db.session.commit()
+
+
+def test_student_sees_counts_from_the_first_to_the_last_day_without_deleted_entries(
+    app, client, make_user, auth_header
+):
+    """The student's own report counts exactly the live scans of each year, like the domain."""
+    pgcert = TODAY - 100 * DAY
+    student = make_user("student", pgcert=pgcert, registration_ends=add_years(pgcert, 3) - DAY)
+    rows = [
+        (pgcert, "knee", "diagnostic"),
+        (pgcert - DAY, "knee", "diagnostic"),
+        (TODAY, "shoulder", "injection"),
+        (TODAY - 3 * DAY, "shoulder", "diagnostic"),
+        (add_years(pgcert, 1) - DAY, "elbow", "diagnostic"),
+    ]
+    ids = add_entries(app, student, rows)
+    delete_entry(app, ids[3])
+
+    response = client.get("/api/v1/progress", headers=auth_header(student))
+
+    assert response.status_code == 200
+    body = response.json
+    year1 = body["periods"][0]
+    assert (body["current_period"], body["total"], year1["count"]) == (1, 4, 3)
+    assert year1["by_region"] == {"knee": 1, "shoulder": 1, "elbow": 1}
+    assert year1["by_activity"] == {"diagnostic": 2, "injection": 1}
+    assert body["last_scanned_on"] == (add_years(pgcert, 1) - DAY).isoformat()
+    assert [p["status"] for p in body["periods"]] == ["at_risk", "upcoming", "upcoming"]
+    live = [(*row, i == 3) for i, row in enumerate(rows)]
+    logbook = Logbook(pgcert, add_years(pgcert, 3) - DAY)
+    assert body == progress_report(logbook, EntryTally(live), TODAY)
+
+
+def test_student_without_dates_gets_a_message(app, client, make_user, auth_header):
+    """A logbook without dates answers 200 with no periods and a message saying who can fix it."""
+    student = make_user("student", pgcert=None, registration_ends=None)
+    add_entries(app, student, [(TODAY, "knee", "diagnostic")])
+
+    body = client.get("/api/v1/progress", headers=auth_header(student)).json
+
+    assert body["periods"] == [] and body["current_period"] is None
+    assert body["total"] == 1
+    assert "administrator" in body["message"]
+
+
+def test_breadth_minimum_from_the_logbook_settings(app, client, make_user, auth_header):
+    """With a region minimum set, each year lists the scans still missing per region."""
+    student = make_user("student", pgcert=TODAY - 10 * DAY)
+    with app.app_context():
+        db.session.get(LogbookSettings, student.id).region_minimum = 2
+        db.session.commit()
+    add_entries(
+        app, student, [(TODAY, "knee", "diagnostic")] * 2 + [(TODAY, "elbow", "diagnostic")]
+    )
+
+    year1 = client.get("/api/v1/progress", headers=auth_header(student)).json["periods"][0]
+
+    assert year1["region_shortfalls"] == {
+        "shoulder": 2,
+        "elbow": 1,
+        "wrist_hand": 2,
+        "hip_groin": 2,
+        "ankle_foot": 2,
+        "other": 2,
+    }
+
+
+def test_who_may_see_a_students_progress(app, client, make_user, auth_header):
+    """Their tutor and admins see it; another tutor gets 404; a student gets 403."""
+    student, other = make_user("student"), make_user("student")
+    tutor, stranger, admin = make_user("tutor"), make_user("tutor"), make_user("admin")
+    assign(app, tutor, student)
+    add_entries(app, student, [(TODAY, "hip_groin", "diagnostic")])
+    url = f"/api/v1/students/{student.id}/progress"
+
+    seen = client.get(url, headers=auth_header(tutor))
+    assert seen.status_code == 200 and seen.json["total"] == 1
+    assert client.get(url, headers=auth_header(admin)).json["total"] == 1
+    assert client.get(url, headers=auth_header(stranger)).status_code == 404
+    assert client.get(url, headers=auth_header(other)).status_code == 403
+    assert client.get(url).status_code == 401
+    for missing in (999999, tutor.id):
+        gone = client.get(f"/api/v1/students/{missing}/progress", headers=auth_header(admin))
+        assert gone.status_code == 404 and gone.json["code"] == 404
+    assert client.get("/api/v1/progress", headers=auth_header(tutor)).status_code == 403

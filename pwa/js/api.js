@@ -1,0 +1,39 @@
+// fetch wrapper for /api/v1: JSON in and out; failures throw an ApiError carrying the error body.
+
+/** A failed API call: status 0 means the network failed (offline, reset, timeout). */
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || (status ? `HTTP ${status}` : 'Network error'));
+    this.status = status;
+    this.body = body || null;
+  }
+
+  /** True for failures worth retrying later: the network, 5xx, 429. */
+  get retryable() {
+    return this.status === 0 || this.status >= 500 || this.status === 429;
+  }
+}
+
+/** Call the API; resolves with the JSON body (null for 204). */
+export async function apiFetch(path, { method = 'GET', token, body, timeoutMs = 30000 } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal, cache: 'no-store', credentials: 'omit',
+    });
+  } catch {
+    throw new ApiError(0, null);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (response.status === 204) return null;
+  const data = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, data);
+  return data;
+}

@@ -1,0 +1,95 @@
+// The app: boots a signed-in session or the sign-in screen, and routes between screens.
+import * as db from './db.js';
+import { isoDate } from './entry.js';
+import { Session } from './session.js';
+import { el, replace } from './ui/dom.js';
+import { hideBanner, iosHint, showBanner, watchForUpdates } from './ui/banners.js';
+import { renderSignin } from './ui/signin.js';
+import { renderLogbook } from './ui/logbook.js';
+
+const main = document.getElementById('main');
+const tabs = document.getElementById('tabs');
+const today = () => isoDate(new Date());
+let session = null;
+
+async function renderProgressScreen() {
+  const heading = el('h2', {}, 'Progress');
+  const box = el('div', { id: 'progress-view' });
+  replace(main, heading, box);
+  try {
+    const { renderProgress } = await import('./ui/progress_view.js');
+    renderProgress(box, { entries: await session.liveEntries(), logbook: session.user.logbook, today: today() });
+  } catch (error) {
+    console.warn('Progress view unavailable', error);
+    box.textContent = 'The progress screen is not available in this version of the app.';
+  }
+}
+
+/** Show the screen named in the address (#log, #logbook, #progress). */
+export async function route() {
+  if (!session) return;
+  const screen = (location.hash || '#log').slice(1);
+  for (const link of tabs.querySelectorAll('a')) {
+    if (link.dataset.screen === screen) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (screen === 'logbook') await renderLogbook(main, session.logbookActions());
+  else if (screen === 'progress') await renderProgressScreen();
+  else replace(main, session.form.node);
+}
+
+async function start(auth) {
+  session?.stop();
+  session = new Session(auth, { today, onScreenChange: refreshIfListing, onSignInNeeded: askSignIn, onSignedOut: signedOut });
+  await session.open();
+  tabs.hidden = false;
+  await route();
+  session.header();
+  if (auth.expired) askSignIn();
+  else session.syncNow();
+}
+
+function refreshIfListing(force = false) {
+  if (location.hash === '#logbook' && (force || main.querySelector('#entry-list'))) route();
+}
+
+function askSignIn() {
+  showBanner('signin-banner', 'Sign in again to send your entries. They are safe on this phone.', [
+    el('button', { type: 'button', class: 'button primary', id: 'signin-again', onclick: () => {
+      hideBanner('signin-banner');
+      tabs.hidden = true;
+      renderSignin(main, { email: session.user.email, onSignedIn: signedIn,
+        reason: 'This phone was signed out. Your entries are kept.' });
+    } }, 'Sign in')], true);
+}
+
+async function signedIn({ token, user }) {
+  const auth = { token, user, expired: false };
+  await db.setAuth(auth);
+  hideBanner('signin-banner');
+  await start(auth);
+}
+
+function signedOut() {
+  session = null;
+  tabs.hidden = true;
+  document.getElementById('year-count').textContent = '';
+  document.getElementById('sync-badge').hidden = true;
+  renderSignin(main, { onSignedIn: signedIn });
+}
+
+async function boot() {
+  watchForUpdates().catch((error) => console.warn('No service worker', error));
+  navigator.storage?.persist?.().catch(() => {});
+  iosHint();
+  window.addEventListener('hashchange', route);
+  window.addEventListener('online', () => session?.syncNow());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') session?.syncNow();
+  });
+  const auth = await db.getAuth();
+  if (auth) await start(auth);
+  else signedOut();
+}
+
+boot();

@@ -1,0 +1,209 @@
+// The only module that touches IndexedDB: a tiny promise adapter and the app's verbs.
+import { applyAnswer, mayReplace, pickBatch } from './outbox.js';
+import { newId } from './entry.js';
+
+function done(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** One database with reopen-on-close: the browser may close a connection (iOS does). */
+class Connection {
+  constructor(name, version, upgrade) {
+    Object.assign(this, { name, version, upgrade, opening: null });
+  }
+
+  open() {
+    if (!this.opening) {
+      const request = indexedDB.open(this.name, this.version);
+      request.onupgradeneeded = () => this.upgrade(request.result);
+      this.opening = done(request).then((db) => {
+        db.onclose = () => { this.opening = null; };
+        db.onversionchange = () => { db.close(); this.opening = null; };
+        return db;
+      });
+      this.opening.catch(() => { this.opening = null; });
+    }
+    return this.opening;
+  }
+
+  /** Run fn(tx) in one transaction; resolves with fn's result once the transaction commits. */
+  async run(stores, mode, fn, retry = true) {
+    const db = await this.open();
+    let tx;
+    try {
+      tx = db.transaction(stores, mode);
+    } catch (error) {
+      if (!retry || error.name !== 'InvalidStateError') throw error;
+      this.opening = null;
+      return this.run(stores, mode, fn, false);
+    }
+    const committed = new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error || new Error('Transaction aborted'));
+    });
+    const result = await fn(tx);
+    await committed;
+    return result;
+  }
+}
+
+const get = (tx, store, key) => done(tx.objectStore(store).get(key));
+const all = (tx, store) => done(tx.objectStore(store).getAll());
+const opsFor = (tx, entryId) => done(tx.objectStore('outbox').index('entry_id').getAll(entryId));
+
+const auth = new Connection('scanlog-auth', 1, (db) => db.createObjectStore('kv'));
+
+/** The device's auth record ({token, user, expired}) or null. */
+export function getAuth() {
+  return auth.run(['kv'], 'readonly', (tx) => get(tx, 'kv', 'auth')).then((v) => v || null);
+}
+
+/** Store (or clear, with null) the auth record. */
+export function setAuth(value) {
+  return auth.run(['kv'], 'readwrite', (tx) => {
+    const kv = tx.objectStore('kv');
+    if (value) kv.put(value, 'auth');
+    else kv.delete('auth');
+  });
+}
+
+/** This device's id: made once, kept across sign-ins. */
+export function deviceId() {
+  return auth.run(['kv'], 'readwrite', async (tx) => {
+    let id = await get(tx, 'kv', 'device_id');
+    if (!id) {
+      id = newId();
+      tx.objectStore('kv').put(id, 'device_id');
+    }
+    return id;
+  });
+}
+
+function upgradeUserDb(db) {
+  db.createObjectStore('entries', { keyPath: 'id' });
+  const outbox = db.createObjectStore('outbox', { keyPath: 'n', autoIncrement: true });
+  outbox.createIndex('entry_id', 'entry_id');
+  db.createObjectStore('comments', { keyPath: 'id' }).createIndex('entry_id', 'entry_id');
+  db.createObjectStore('meta');
+}
+
+/** One user's logbook on this device: each user has their own database and outbox. */
+export class UserDb {
+  constructor(userId) {
+    this.conn = new Connection(`scanlog-user-${userId}`, 1, upgradeUserDb);
+  }
+
+  /** Save an entry and its outbox op in one transaction (an unsent op is updated in place). */
+  saveEntry(entry, kind = 'upsert') {
+    return this.conn.run(['entries', 'outbox'], 'readwrite', async (tx) => {
+      const local = await get(tx, 'entries', entry.id);
+      const record = { ...local, ...entry, deleted: kind === 'delete', _pending: true };
+      delete record._attention;
+      delete record._conflict;
+      record._touched = Date.now();
+      const unsent = (await opsFor(tx, entry.id)).find((op) => !op.sent);
+      const outbox = tx.objectStore('outbox');
+      if (unsent) outbox.put({ ...unsent, kind, entry: record });
+      else outbox.add({ op_id: newId(), entry_id: entry.id, kind, entry: record, sent: false });
+      tx.objectStore('entries').put(record);
+      return record;
+    });
+  }
+
+  /** The next push batch; its unsent ops are marked sent (immutable from now on). */
+  takeBatch(limit = 100) {
+    return this.conn.run(['entries', 'outbox'], 'readwrite', async (tx) => {
+      const ops = await all(tx, 'outbox');
+      const byId = {};
+      for (const op of ops) byId[op.entry_id] ||= await get(tx, 'entries', op.entry_id);
+      const batch = pickBatch(ops, byId, limit);
+      for (const op of batch) tx.objectStore('outbox').put(op);
+      return batch;
+    });
+  }
+
+  /** Apply a push answer: drop answered ops and update their entries, in one transaction. */
+  applyResults(batch, results) {
+    return this.conn.run(['entries', 'outbox'], 'readwrite', async (tx) => {
+      const outbox = tx.objectStore('outbox');
+      for (const [i, op] of batch.entries()) {
+        outbox.delete(op.n);
+        const later = (await opsFor(tx, op.entry_id)).filter((o) => o.n !== op.n);
+        const local = await get(tx, 'entries', op.entry_id);
+        const { record, dropLater } = applyAnswer(op, results[i], local || op.entry, later);
+        if (dropLater) for (const o of later) outbox.delete(o.n);
+        tx.objectStore('entries').put(record);
+      }
+    });
+  }
+
+  /** Save a pulled page and the new cursor in one transaction; queued entries are left alone. */
+  applyPull(page) {
+    return this.conn.run(['entries', 'outbox', 'comments', 'meta'], 'readwrite', async (tx) => {
+      for (const entry of page.entries) {
+        const queued = (await opsFor(tx, entry.id)).length > 0;
+        const local = await get(tx, 'entries', entry.id);
+        if (mayReplace(local, queued)) tx.objectStore('entries').put({ ...entry, _pending: false });
+      }
+      for (const comment of page.comments || []) tx.objectStore('comments').put(comment);
+      tx.objectStore('meta').put(page.next, 'cursor');
+    });
+  }
+
+  /** A value from this logbook's meta store. */
+  getMeta(key) {
+    return this.conn.run(['meta'], 'readonly', (tx) => get(tx, 'meta', key));
+  }
+
+  /** Set a value in this logbook's meta store. */
+  setMeta(key, value) {
+    return this.conn.run(['meta'], 'readwrite', (tx) => { tx.objectStore('meta').put(value, key); });
+  }
+
+  /** Every entry record on the device, tombstones included. */
+  entries() {
+    return this.conn.run(['entries'], 'readonly', (tx) => all(tx, 'entries'));
+  }
+
+  /** One entry record, or undefined. */
+  entry(id) {
+    return this.conn.run(['entries'], 'readonly', (tx) => get(tx, 'entries', id));
+  }
+
+  /** Replace an entry record without queueing an op (local-only flags such as a settled conflict). */
+  putLocal(record) {
+    return this.conn.run(['entries'], 'readwrite', (tx) => { tx.objectStore('entries').put(record); });
+  }
+
+  /** Comments on one entry, oldest first, without deleted ones. */
+  comments(entryId) {
+    return this.conn.run(['comments'], 'readonly', (tx) =>
+      done(tx.objectStore('comments').index('entry_id').getAll(entryId)),
+    ).then((list) => list.filter((c) => !c.deleted).sort((a, b) => a.seq - b.seq));
+  }
+
+  /** True when the entry has an op not yet sent (so it can still be changed in place). */
+  hasUnsentOp(entryId) {
+    return this.conn.run(['outbox'], 'readonly', (tx) => opsFor(tx, entryId))
+      .then((ops) => ops.some((op) => !op.sent));
+  }
+
+  /** The number of entries with an op not yet answered by the server. */
+  pendingCount() {
+    return this.conn.run(['outbox'], 'readonly', (tx) => all(tx, 'outbox'))
+      .then((ops) => new Set(ops.map((op) => op.entry_id)).size);
+  }
+
+  /** Entries whose latest change is not yet on the server (for the CSV export). */
+  unsynced() {
+    return this.conn.run(['outbox'], 'readonly', (tx) => all(tx, 'outbox')).then((ops) => {
+      const latest = new Map();
+      for (const op of ops) latest.set(op.entry_id, op.entry);
+      return [...latest.values()];
+    });
+  }
+}

@@ -1,0 +1,81 @@
+// The outbox rules, pure: which ops go in the next push and what each answer does to an entry.
+import { toPayload } from './entry.js';
+
+/**
+ * The next push: at most `limit` ops, in order, and at most one per entry, so each op's
+ * base_version is the version the previous answer gave. Unsent ops get their base_version now.
+ */
+export function pickBatch(ops, entriesById, limit = 100) {
+  const batch = [];
+  const seen = new Set();
+  for (const op of [...ops].sort((a, b) => a.n - b.n)) {
+    if (batch.length >= limit) break;
+    if (seen.has(op.entry_id)) continue;
+    seen.add(op.entry_id);
+    if (op.sent) {
+      batch.push(op);
+    } else {
+      const base = entriesById[op.entry_id]?.version || 0;
+      batch.push({ ...op, base_version: base, sent: true });
+    }
+  }
+  return batch;
+}
+
+/** The request body of a push. */
+export function pushBody(deviceId, batch) {
+  return {
+    device_id: deviceId,
+    ops: batch.map((op) => ({
+      op_id: op.op_id,
+      entry_id: op.entry_id,
+      kind: op.kind,
+      base_version: op.base_version,
+      entry: op.kind === 'upsert' ? toPayload(op.entry) : null,
+    })),
+  };
+}
+
+/**
+ * What one answer does to the local entry. `local` is the device's record, `later` the ops for
+ * the same entry still queued after this one. Returns {record, dropLater}.
+ */
+export function applyAnswer(op, result, local, later) {
+  const server = result.entry;
+  if (result.status === 'applied' || result.status === 'duplicate') {
+    if (!server) return { record: local, dropLater: false };
+    if (later.length) {
+      // Newer edits are queued: keep their text, take the server's numbers.
+      const numbers = pickServerFields(server);
+      return { record: { ...local, ...numbers, _pending: true }, dropLater: false };
+    }
+    return { record: { ...server, _pending: false }, dropLater: false };
+  }
+  if (result.status === 'conflict') {
+    const newest = later.length ? later[later.length - 1] : op;
+    const mine = { kind: newest.kind, entry: newest.entry || local };
+    const record = { ...(server || local), _pending: false, _conflict: mine };
+    return { record, dropLater: true };
+  }
+  // rejected: the entry stays on the device, editable, with the server's reasons.
+  const attention = { message: result.message || 'The server refused this entry.', errors: result.errors || {} };
+  return { record: { ...local, _pending: later.length > 0, _attention: attention }, dropLater: false };
+}
+
+function pickServerFields(server) {
+  const { version, seq, created_at, updated_at } = server;
+  return { version, seq, created_at, updated_at };
+}
+
+/** True when a pulled change may replace the device's copy (no queued op, no open conflict). */
+export function mayReplace(local, hasQueuedOp) {
+  if (hasQueuedOp) return false;
+  if (local && (local._conflict || local._attention)) return false;
+  return true;
+}
+
+/** Delay before retry number `attempt` (1, 2, ...): doubling from 2 s, capped at 5 minutes. */
+export function backoffDelay(attempt, random = Math.random) {
+  const base = Math.min(300000, 2000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}

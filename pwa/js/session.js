@@ -1,0 +1,162 @@
+// One signed-in user on this device: their logbook store, sync engine, form and header.
+import * as db from './db.js';
+import { apiFetch } from './api.js';
+import { newId, toPayload } from './entry.js';
+import { SyncEngine } from './sync.js';
+import { DEFAULT_VOCABULARY, mergeVocabulary } from './vocab.js';
+import { accountSection } from './ui/account.js';
+import { createEntryForm } from './ui/form.js';
+import { entryDetails } from './ui/logbook.js';
+import { yearSummary, renderBadge } from './ui/header.js';
+
+/** A signed-in session; callbacks tell the app when to re-render or ask for sign-in. */
+export class Session {
+  constructor(auth, { today, onScreenChange, onSignInNeeded, onSignedOut }) {
+    Object.assign(this, { auth, today, onScreenChange, onSignInNeeded, onSignedOut });
+    this.user = auth.user;
+    this.store = new db.UserDb(auth.user.id);
+    this.vocab = DEFAULT_VOCABULARY;
+    this.entries = [];
+    this.syncState = { status: 'idle', pending: 0 };
+  }
+
+  /** Load the device's copy and build the form. */
+  async open() {
+    this.vocab = mergeVocabulary(await this.store.getMeta('vocabulary'));
+    this.entries = await this.store.entries();
+    this.engine = new SyncEngine({ db: this.store, token: this.auth.token, userId: this.user.id,
+      deviceId: await db.deviceId(), onChange: (state) => this.onSync(state) });
+    this.form = createEntryForm({ vocab: this.vocab, today: this.today, lastEntry: () => this.lastEntry(),
+      onSave: (entry) => this.save(entry), draftKey: `scanlog-draft-${this.user.id}` });
+    if (!this.auth.expired) this.refreshAccount();
+  }
+
+  /** Stop syncing (another user signs in, or this one signs out). */
+  stop() {
+    this.engine?.stop();
+  }
+
+  /** Non-deleted entries on the device. */
+  async liveEntries() {
+    this.entries = await this.store.entries();
+    return this.entries.filter((e) => !e.deleted);
+  }
+
+  lastEntry() {
+    const live = this.entries.filter((e) => !e.deleted);
+    return live.sort((a, b) => (b._touched || 0) - (a._touched || 0) || b.scanned_on.localeCompare(a.scanned_on))[0];
+  }
+
+  async save(entry) {
+    await this.store.saveEntry(entry);
+    await this.liveEntries();
+    const summary = await this.header();
+    this.syncNow();
+    return summary ? `Saved - ${summary}` : 'Saved.';
+  }
+
+  /** Start a sync cycle now (unless the token needs renewing). */
+  syncNow() {
+    if (this.auth.expired) return;
+    this.engine.stopped = false;
+    this.engine.sync();
+  }
+
+  async onSync(state) {
+    const before = this.syncState;
+    this.syncState = state;
+    renderBadge(state, () => this.syncNow());
+    if (state.status === 'signin' && !this.auth.expired) {
+      this.auth = { ...this.auth, expired: true };
+      await db.setAuth(this.auth);
+      this.onSignInNeeded();
+    }
+    if ((before.status === 'syncing' && state.status !== 'syncing') || state.pulled) {
+      await this.liveEntries();
+      await this.header();
+      this.onScreenChange();
+    }
+  }
+
+  /** Update the header count; returns "127 of 300 this year" or ''. */
+  async header() {
+    renderBadge({ ...this.syncState, pending: await this.store.pendingCount() }, () => this.syncNow());
+    const live = await this.liveEntries();
+    const text = await yearSummary(live, this.user.logbook, this.today());
+    return text;
+  }
+
+  /** Fetch /me and the vocabulary when online; failures are fine (the device copy stays). */
+  async refreshAccount() {
+    try {
+      const me = await apiFetch('/me', { token: this.auth.token });
+      this.user = me;
+      this.auth = { ...this.auth, user: me };
+      await db.setAuth(this.auth);
+      await this.header();
+    } catch { /* offline or signed out: the engine reports it */ }
+    try {
+      await this.store.setMeta('vocabulary', await apiFetch('/vocabulary', { token: this.auth.token }));
+    } catch { /* the built-in vocabulary works offline */ }
+  }
+
+  /** What the logbook screen needs. */
+  logbookActions() {
+    return {
+      store: this.store, vocab: this.vocab,
+      details: (entry, other) => entryDetails(entry, this.vocab, other),
+      edit: (entry) => { this.form.load(entry); location.hash = '#log'; },
+      remove: (entry) => this.store.saveEntry(entry, 'delete').then(() => this.afterChange()),
+      undo: (entry) => this.restore(entry),
+      resolve: (record, choice, merged) => this.resolve(record, choice, merged),
+      accountSection: () => accountSection(this.accountActions()),
+    };
+  }
+
+  async restore(entry) {
+    // Before the delete reached the server it is simply taken back; after, the scan comes back
+    // as a new entry (the server never revives a tombstone).
+    if (await this.store.hasUnsentOp(entry.id)) await this.store.saveEntry({ ...entry, deleted: false });
+    else await this.store.saveEntry({ ...toPayload(entry), id: newId() });
+    await this.afterChange();
+  }
+
+  async resolve(record, choice, merged) {
+    const { _conflict: mine, ...server } = record;
+    if (choice === 'server') await this.store.putLocal(server);
+    if (choice === 'mine') await this.store.saveEntry({ ...toPayload(mine.entry), version: server.version }, mine.kind);
+    if (choice === 'mine-as-new') {
+      await this.store.saveEntry({ ...toPayload(mine.entry), id: newId() });
+      await this.store.putLocal(server);
+    }
+    if (choice === 'merge') {
+      this.form.load({ ...merged, version: server.version });
+      location.hash = '#log';
+      return;
+    }
+    await this.afterChange();
+    this.onScreenChange(true);
+  }
+
+  async afterChange() {
+    await this.header();
+    this.syncNow();
+  }
+
+  accountActions() {
+    return {
+      user: this.user,
+      pending: () => this.store.pendingCount(),
+      unsynced: () => this.store.unsynced(),
+      syncNow: () => this.syncNow(),
+      signOut: () => this.signOut(),
+    };
+  }
+
+  async signOut() {
+    this.stop();
+    await apiFetch('/auth/token', { method: 'DELETE', token: this.auth.token }).catch(() => {});
+    await db.setAuth(null);
+    this.onSignedOut();
+  }
+}

@@ -1,0 +1,58 @@
+// The header: this year's count against the target (computed on the device) and the sync badge.
+import { el, replace } from './dom.js';
+
+let progressModule;
+
+async function loadProgress() {
+  // progress.js is its own module; until it is present the count is simply not shown.
+  progressModule ??= import('../progress.js').catch((error) => {
+    console.warn('Progress unavailable', error);
+    return null;
+  });
+  return progressModule;
+}
+
+/** Fill the header count; returns "127 of 300 this year" or '' when it cannot be computed. */
+export async function yearSummary(entries, logbook, today) {
+  const target = document.getElementById('year-count');
+  const mod = await loadProgress();
+  if (!mod?.computeProgress || !logbook) {
+    target.textContent = '';
+    return '';
+  }
+  const progress = mod.computeProgress(entries, logbook, today, {});
+  const period = progress?.periods?.find((p) => p.number === progress.current_period);
+  if (!period) {
+    target.textContent = '';
+    return '';
+  }
+  replace(target, el('strong', {}, String(period.count)), ` of ${period.target} this year`);
+  return `${period.count} of ${period.target} this year`;
+}
+
+function ago(iso) {
+  const minutes = Math.round((Date.now() - Date.parse(iso)) / 60000);
+  return minutes < 1 ? 'just now' : minutes < 60 ? `${minutes} min ago` : `${Math.round(minutes / 60)} h ago`;
+}
+
+/** The quiet sync badge: "3 waiting to sync", "All synced 2 min ago", or a sign-in call. */
+export function renderBadge(state, onTap) {
+  const badge = document.getElementById('sync-badge');
+  badge.hidden = false;
+  badge.onclick = onTap;
+  const n = state.pending || 0;
+  badge.className = 'sync-badge';
+  badge.dataset.pending = String(n);
+  if (state.status === 'signin') {
+    badge.classList.add('alert');
+    badge.textContent = n ? `${n} waiting: sign in` : 'Sign in to sync';
+  } else if (n) {
+    badge.classList.add('waiting');
+    badge.textContent = `${n} waiting to sync`;
+  } else if (state.status === 'syncing') {
+    badge.textContent = 'Syncing…';
+  } else {
+    badge.textContent = state.lastSyncedAt ? `All synced ${ago(state.lastSyncedAt)}` : 'Nothing waiting';
+  }
+  badge.title = `${n} ${n === 1 ? 'entry' : 'entries'} not yet on the server`;
+}

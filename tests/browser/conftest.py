@@ -1,0 +1,218 @@
+"""Browser fixtures: a live server on 127.0.0.1 (fresh database) and one headless Chromium.
+
+Reusable by any browser test package: `live_server`, `browser`, `phone`, `student`,
+`sign_in`, `server_entries` (the server's rows read through the API).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from dataclasses import dataclass, field
+
+import pytest
+from werkzeug.serving import make_server
+
+from server.auth import tokens
+from server.extensions import db
+from server.models import User
+from server.services import accounts
+from tests.conftest import PASSWORD, make_app, wipe
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+INSTALL_HINT = (
+    "Chromium is needed for the browser tests: `apt-get install chromium` and "
+    "`pip install -r requirements-dev.txt` (or set CHROMIUM=/path/to/chromium)."
+)
+
+
+def _need_browser() -> None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("Playwright is not installed. " + INSTALL_HINT)
+    if not shutil.which(CHROMIUM):
+        _missing(f"No Chromium at {CHROMIUM}. " + INSTALL_HINT)
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@dataclass
+class LiveServer:
+    """The app served on 127.0.0.1 in a thread; `hits` lists the paths it was asked for."""
+
+    app: object
+    url: str = ""
+    hits: list = field(default_factory=list)
+
+    def count(self, prefix: str = "/") -> int:
+        """How many requests reached the server whose path starts with `prefix`."""
+        return sum(1 for path in self.hits if path.startswith(prefix))
+
+
+class _Recorder:
+    def __init__(self, wsgi_app, hits):
+        self.wsgi_app, self.hits = wsgi_app, hits
+
+    def __call__(self, environ, start_response):
+        self.hits.append(environ.get("PATH_INFO", ""))
+        return self.wsgi_app(environ, start_response)
+
+
+@pytest.fixture(scope="module")
+def live_server(database_url, _schema):
+    """The app on a free port of 127.0.0.1 (a secure context), one per test module."""
+    _need_browser()
+    app = make_app(database_url, PWA_BUILD="")
+    wipe(app)
+    live = LiveServer(app)
+    app.wsgi_app = _Recorder(app.wsgi_app, live.hits)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    live.url = f"http://127.0.0.1:{server.server_port}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield live
+    server.shutdown()
+    thread.join(5)
+    wipe(app)
+
+
+@pytest.fixture
+def server(live_server):
+    """The live server with an empty database for this test."""
+    wipe(live_server.app)
+    live_server.hits.clear()
+    live_server.app.config["PWA_BUILD"] = ""
+    return live_server
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    """The Playwright driver, started once."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    """One headless Chromium for the whole session."""
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    print(f"\nChromium {browser.version}")
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def new_phone(browser, playwright_instance, server):
+    """Open a new phone (a Pixel 7 browser context on the live server); closed after the test."""
+    contexts = []
+
+    def _open(**options):
+        device = dict(playwright_instance.devices["Pixel 7"])
+        device.pop("default_browser_type", None)
+        context = browser.new_context(**device, base_url=server.url, **options)
+        contexts.append(context)
+        return context
+
+    yield _open
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def phone(new_phone):
+    """One phone (browser context)."""
+    return new_phone()
+
+
+def create_user(app, role="student", email="sam@example.org", name="Sam Student", **logbook):
+    """Create a user in the live server's database (a student gets logbook dates)."""
+    import datetime as dt
+
+    is_student = role == "student"
+    with app.app_context():
+        user = accounts.create_user(
+            email=email, name=name, role=role, password=PASSWORD,
+            pgcert_completed_on=logbook.get("pgcert", dt.date(2025, 9, 1)) if is_student else None,
+            registration_ends_on=logbook.get("ends", dt.date(2028, 8, 31)) if is_student else None,
+            annual_target=300,
+        )  # fmt: skip
+        db.session.expunge(user)
+        return user
+
+
+@pytest.fixture
+def student(server):
+    """A student in the live server's database."""
+    return create_user(server.app)
+
+
+def sign_in(page, email="sam@example.org", password=PASSWORD, *, wait_sw=True):
+    """Open the app, sign in, and wait for the entry form (and the service worker's control)."""
+    page.goto("/")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#signin")
+    page.wait_for_selector("#entry-form")
+    if wait_sw:
+        wait_for_service_worker(page)
+
+
+def wait_until(page, condition: str, timeout_ms: int = 10000):
+    """Poll a JS expression in the page until it is truthy (CSP-safe: no eval in the page)."""
+    return page.evaluate(
+        """async ([condition, timeout]) => {
+            const check = new Function(`return (${condition});`);
+            const end = Date.now() + timeout;
+            for (;;) {
+                const value = await check();
+                if (value) return value;
+                if (Date.now() > end) throw new Error(`Timed out waiting for ${condition}`);
+                await new Promise((resolve) => setTimeout(resolve, 25));
+            }
+        }""",
+        [condition, timeout_ms],
+    )
+
+
+def wait_for_service_worker(page):
+    """Wait until a service worker controls the page and is activated."""
+    wait_until(page, "navigator.serviceWorker.controller?.state === 'activated'")
+
+
+def api_token(app, email="sam@example.org", device_name="Test API client") -> str:
+    """A bearer token for a user of the live server (as another device would hold)."""
+    with app.app_context():
+        user = db.session.query(User).filter_by(email=email).one()
+        raw, _ = tokens.issue_token(user, device_name)
+        return raw
+
+
+def server_entries(app, email="sam@example.org", *, include_deleted=True) -> list[dict]:
+    """Every entry of a user as the server holds it, read through GET /sync/pull."""
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {api_token(app, email)}"}
+    entries, since = {}, 0
+    while True:
+        page = client.get(f"/api/v1/sync/pull?since={since}&limit=1000", headers=headers)
+        assert page.status_code == 200, page.get_json()
+        body = page.get_json()
+        for entry in body["entries"]:
+            entries[entry["id"]] = entry
+        since = body["next"]
+        if not body["has_more"]:
+            break
+    rows = list(entries.values())
+    return rows if include_deleted else [e for e in rows if not e["deleted"]]

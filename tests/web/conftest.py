@@ -37,3 +37,49 @@ class WebSession:
 def web_as(app):
     """web_as(user) -> a WebSession of a fresh client signed in as that user."""
     return lambda user: WebSession(app.test_client(), user)
+
+
+def entry_data(entry_id: str, scanned_on: str, **fields) -> dict:
+    """A complete entry as the app sends it."""
+    data = {
+        "id": entry_id,
+        "scanned_on": scanned_on,
+        "region": "shoulder",
+        "side": "left",
+        "activity": "diagnostic",
+        "supervision": "independent",
+        "clinical_question": "Painful arc",
+        "findings": "Supraspinatus tendinopathy",
+    }
+    data.update(fields)
+    return data
+
+
+@pytest.fixture
+def log_scans(app):
+    """log_scans(student, [entry dicts], base_version=0) pushes them through the sync service."""
+    import datetime as dt
+    import uuid
+
+    from server.services import sync
+
+    def _log(student, entries, base_version=0):
+        ops = [
+            {
+                "op_id": str(uuid.uuid4()),
+                "entry_id": e["id"],
+                "kind": "upsert",
+                "base_version": base_version,
+                "entry": e,
+            }
+            for e in entries
+        ]
+        results = []
+        with app.app_context():
+            for start in range(0, len(ops), 100):
+                batch = ops[start : start + 100]
+                results += sync.push(student.id, "test-device", batch, dt.date.today())
+        assert {r["status"] for r in results} == {"applied"}, results
+        return results
+
+    return _log

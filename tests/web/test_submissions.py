@@ -1,0 +1,128 @@
+"""Yearly submission and sign-off: states, snapshot, changes after submission, audit trail."""
+
+from __future__ import annotations
+
+import json
+
+from server.extensions import db
+from server.models import AuditEvent, Submission, SubmissionEntry
+from server.services import accounts
+from tests.web.conftest import entry_data
+
+E1, E2, E3 = (f"00000000-0000-4000-8000-00000000000{i}" for i in (1, 2, 3))
+
+
+def _setup(make_user, log_scans, app):
+    student = make_user("student", name="Sam Student")
+    tutor = make_user("tutor", name="Tess Tutor")
+    with app.app_context():
+        accounts.assign_tutor(tutor.email, student.email)
+    log_scans(student, [entry_data(E1, "2026-03-14"), entry_data(E2, "2026-04-02", region="knee")])
+    return student, tutor
+
+
+def _submission(app) -> Submission:
+    with app.app_context():
+        row = db.session.scalar(db.select(Submission).order_by(Submission.id.desc()))
+        db.session.expunge(row)
+        return row
+
+
+def test_student_submits_tutor_returns_student_fixes_and_tutor_signs_off(
+    app, make_user, log_scans, web_as
+):
+    student, tutor = _setup(make_user, log_scans, app)
+    me, them = web_as(student), web_as(tutor)
+    year1 = f"/students/{student.id}?period=1"
+    assert "Submit year 1" in me.get(year1).get_data(as_text=True)
+    response = me.post(f"/students/{student.id}/periods/1/submit", page=year1)
+    assert response.status_code == 302
+    html = me.get(year1).get_data(as_text=True)
+    assert "Year 1 submitted with 2 scans" in html and "Submitted, waiting for sign-off" in html
+    row = _submission(app)
+    with app.app_context():
+        snap = db.session.get(SubmissionEntry, (row.id, E1))
+        assert snap.version == 1 and json.loads(snap.snapshot)["scanned_on"] == "2026-03-14"
+    assert json.loads(row.counts) == {
+        "total": 2,
+        "by_region": {"shoulder": 1, "knee": 1},
+        "by_activity": {"diagnostic": 2},
+    }
+
+    # Returning needs a comment saying what to change.
+    empty = them.post(f"/submissions/{row.id}/return", {"comment": ""}, page=year1)
+    assert "Say what the student should change" in them.get(year1).get_data(as_text=True)
+    assert empty.status_code == 302 and _submission(app).state == "submitted"
+    them.post(f"/submissions/{row.id}/return", {"comment": "Add findings to 2 Apr."}, page=year1)
+    assert _submission(app).state == "returned"
+
+    # The student corrects an entry: the change shows against the submission.
+    log_scans(student, [entry_data(E2, "2026-04-02", region="knee", findings="Effusion")], 1)
+    html = them.get(year1).get_data(as_text=True)
+    assert "Returned for changes" in html and "Add findings to 2 Apr." in html
+    assert "Changed after submission" in html
+    assert "findings “Supraspinatus tendinopathy” → “Effusion”" in html
+    me.post(f"/students/{student.id}/periods/1/submit", page=year1)
+    second = _submission(app)
+    assert second.id != row.id and second.state == "submitted"
+    them.post(f"/submissions/{second.id}/sign-off", {"comment": ""}, page=year1)
+    html = me.get(year1).get_data(as_text=True)
+    assert (
+        "Signed off by Tess Tutor" in html and "Submit" not in html.split("submission-h")[1][:400]
+    )
+    with app.app_context():
+        actions = list(db.session.scalars(db.select(AuditEvent.action).order_by(AuditEvent.id)))
+        actors = {e.action: e.actor_id for e in db.session.scalars(db.select(AuditEvent))}
+    assert actions == ["submitted", "returned", "submitted", "signed_off"]
+    assert actors["signed_off"] == tutor.id and actors["submitted"] == student.id
+
+
+def test_a_change_after_sign_off_is_shown_not_refused(app, make_user, log_scans, web_as):
+    student, tutor = _setup(make_user, log_scans, app)
+    year1 = f"/students/{student.id}?period=1"
+    web_as(student).post(f"/students/{student.id}/periods/1/submit", page=year1)
+    web_as(tutor).post(f"/submissions/{_submission(app).id}/sign-off", page=year1)
+    log_scans(student, [entry_data(E3, "2026-05-01")])
+    html = web_as(tutor).get(year1).get_data(as_text=True)
+    assert "Signed off" in html and "Added after submission" in html
+
+
+def test_cannot_submit_twice_or_a_future_year(app, make_user, log_scans, web_as):
+    student, _ = _setup(make_user, log_scans, app)
+    me = web_as(student)
+    year1 = f"/students/{student.id}?period=1"
+    me.post(f"/students/{student.id}/periods/1/submit", page=year1)
+    me.post(f"/students/{student.id}/periods/1/submit", page=year1)
+    assert "already submitted, waiting for sign-off" in me.get(year1).get_data(as_text=True)
+    me.post(f"/students/{student.id}/periods/3/submit", page=year1)
+    assert "has not started yet" in me.get(year1).get_data(as_text=True)
+    assert me.post(f"/students/{student.id}/periods/9/submit", page=year1).status_code == 404
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Submission)) == 1
+
+
+def test_another_tutor_cannot_sign_off(app, make_user, log_scans, web_as):
+    student, _ = _setup(make_user, log_scans, app)
+    stranger = make_user("tutor")
+    year1 = f"/students/{student.id}?period=1"
+    web_as(student).post(f"/students/{student.id}/periods/1/submit", page=year1)
+    row = _submission(app)
+    response = web_as(stranger).post(f"/submissions/{row.id}/sign-off", page="/staff")
+    assert response.status_code == 404
+    assert _submission(app).state == "submitted"
+
+
+def test_submit_from_the_app_api(app, make_user, log_scans, client, auth_header):
+    student, tutor = _setup(make_user, log_scans, app)
+    header = auth_header(student)
+    response = client.post("/api/v1/periods/1/submit", headers=header)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["state"] == "submitted" and body["entry_count"] == 2
+    assert body["counts"]["by_region"] == {"knee": 1, "shoulder": 1}
+    again = client.post("/api/v1/periods/1/submit", headers=header)
+    assert again.status_code == 409 and "already submitted" in again.get_json()["message"]
+    assert client.post("/api/v1/periods/7/submit", headers=header).status_code == 404
+    listed = client.get("/api/v1/submissions", headers=header).get_json()["submissions"]
+    assert [s["state"] for s in listed] == ["submitted"]
+    assert client.post("/api/v1/periods/1/submit", headers=auth_header(tutor)).status_code == 403

@@ -1,0 +1,22 @@
+"""Tutor feedback: POST /entries/<id>/comments."""
+
+from __future__ import annotations
+
+from flask import abort, g, request
+
+from ..schemas.entries import CommentInSchema, CommentSchema
+from ..services import sync
+from . import bp, roles_required
+from .openapi import documented
+
+
+@bp.post("/entries/<entry_id>/comments")
+@documented(body=CommentInSchema, ok=201, response=CommentSchema, errors=(403, 404, 415, 422))
+@roles_required("tutor", "admin")
+def add_comment(entry_id: str):
+    """Comment on an entry of a student you tutor (admins: any student)."""
+    data = CommentInSchema().load(request.get_json())
+    comment = sync.add_comment(g.user, entry_id, data["body"])
+    if comment is None:
+        abort(404, description="No entry with that id that you can see.")
+    return CommentSchema().dump(comment), 201

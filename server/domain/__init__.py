@@ -1,0 +1,1 @@
+"""Pure domain rules: no Flask, no HTTP, no database; `today` is always an argument."""

@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 
 import pytest
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server.auth import tokens
 from server.extensions import db
@@ -59,6 +59,11 @@ class LiveServer:
         return sum(1 for path in self.hits if path.startswith(prefix))
 
 
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):
+        """Keep test output readable: no access log."""
+
+
 class _Recorder:
     def __init__(self, wsgi_app, hits):
         self.wsgi_app, self.hits = wsgi_app, hits
@@ -76,7 +81,7 @@ def live_server(database_url, _schema):
     wipe(app)
     live = LiveServer(app)
     app.wsgi_app = _Recorder(app.wsgi_app, live.hits)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     live.url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -216,3 +221,60 @@ def server_entries(app, email="sam@example.org", *, include_deleted=True) -> lis
             break
     rows = list(entries.values())
     return rows if include_deleted else [e for e in rows if not e["deleted"]]
+
+
+AXE = os.path.join(os.path.dirname(__file__), "..", "..", "node_modules", "axe-core", "axe.min.js")
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.2 A/AA violations axe-core finds on the page as it is now (id and nodes)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE)
+    result = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]
+    ]
+
+
+def log_scan(page, region="knee", side="left", activity="diagnostic", supervision="independent",
+             notes=None):  # fmt: skip
+    """Fill the entry form with these codes (and notes) and tap Save."""
+    from playwright.sync_api import expect
+
+    choices = {"region": region, "side": side, "activity": activity, "supervision": supervision}
+    for name, code in choices.items():
+        page.check(f"#field-{name} input[value='{code}']")
+    if notes is not None:
+        if not page.is_visible("#notes"):
+            page.click("#entry-form details summary")
+        page.fill("#notes", notes)
+    page.click("#save")
+    # Saved means the form is cleared for the next patient and says so.
+    expect(page.locator("#field-region input:checked")).to_have_count(0)
+    expect(page.locator("#save-status")).to_contain_text("Saved")
+
+
+def pending_badge(page):
+    """The sync badge (its data-pending attribute is the number waiting)."""
+    return page.locator("#sync-badge")
+
+
+def seed_queue(page, count: int, notes_prefix: str = "seeded") -> None:
+    """Queue `count` entries through the app's own store (as the form would), without the UI."""
+    page.evaluate(
+        """async ([count, prefix]) => {
+            const db = await import('/js/db.js');
+            const { blankEntry } = await import('/js/entry.js');
+            const auth = await db.getAuth();
+            const store = new db.UserDb(auth.user.id);
+            for (let i = 0; i < count; i += 1) {
+                const entry = { ...blankEntry('2026-01-15'), region: 'shoulder', side: 'right',
+                    activity: 'diagnostic', supervision: 'independent', notes: `${prefix} ${i}` };
+                await store.saveEntry(entry);
+            }
+        }""",
+        [count, notes_prefix],
+    )

@@ -1,0 +1,236 @@
+"""Cohort overview cost: GET /api/v1/students and one student's progress on SQLite.
+
+300 students, 3 logbook years each, 350 entries a year (315,000 entries), then the same with
+10 times the entries per student. Rows are bulk-inserted with sqlite3 executemany; the daily
+counts are computed from the very entries generated, as the sync service would keep them.
+
+Neither endpoint reads the entries table, so by default the 10x run stores only the daily
+counts of its 3,150,000 generated entries (the output says so); --full-entries stores them all.
+Run: .venv/bin/python bench/cohort_bench.py [--runs 15] [--full-entries] [--students 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from server import create_app  # noqa: E402
+from server.auth import tokens  # noqa: E402
+from server.domain.periods import add_years  # noqa: E402
+from server.extensions import db  # noqa: E402
+from server.services import accounts  # noqa: E402
+
+REGIONS = {
+    "shoulder": 30,
+    "knee": 25,
+    "ankle_foot": 12,
+    "wrist_hand": 10,
+    "hip_groin": 10,
+    "elbow": 8,
+    "other": 5,
+}
+ACTIVITIES = {"diagnostic": 75, "injection": 15, "diagnostic_injection": 10}
+INTAKE_OFFSETS = (300, 320, 340, 360)  # days into year 3 on the day of the run, one per intake
+ENTRY_SQL = (
+    "INSERT INTO entries (id, owner_id, scanned_on, region, side, activity, supervision,"
+    " clinical_question, technical_issues, findings, pathway_role, notes, critical_incident,"
+    " version, seq, deleted, created_at, updated_at)"
+    " VALUES (?, ?, ?, ?, 'left', ?, 'independent', '', '', '', '', '', 0, 1, ?, 0, ?, ?)"
+)
+
+
+def make_database(path: Path, students: int, per_year: int, store_entries: bool, seed: int = 7):
+    """Create the cohort; returns (admin, a student id, entries generated, daily-count rows)."""
+    app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    today = dt.datetime.now(dt.UTC).date()
+    with app.app_context():
+        db.create_all()
+        admin = accounts.create_user("admin@bench.test", "Admin", "admin", "bench-password-1")
+        ids = []
+        for n in range(students):
+            pgcert = add_years(today, -2) - dt.timedelta(days=INTAKE_OFFSETS[n % 4])
+            user = accounts.create_user(
+                f"s{n}@bench.test",
+                f"Student {n:03d}",
+                "student",
+                None,
+                pgcert,
+                add_years(pgcert, 3) - dt.timedelta(days=1),
+            )
+            ids.append((user.id, pgcert))
+        raw, _ = tokens.issue_token(admin, "bench")
+    rng = random.Random(seed)
+    region_names, region_w = list(REGIONS), list(REGIONS.values())
+    activity_names, activity_w = list(ACTIVITIES), list(ACTIVITIES.values())
+    connection = sqlite3.connect(path)
+    generated = daily_rows = 0
+    stamp = f"{today.isoformat()} 12:00:00.000000"
+    for owner, pgcert in ids:
+        days = []
+        for year in range(3):
+            start = add_years(pgcert, year)
+            end = min(add_years(pgcert, year + 1) - dt.timedelta(days=1), today)
+            weekdays = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+            weekdays = [d for d in weekdays if d.weekday() < 5]
+            days += rng.choices(weekdays, k=per_year)
+        regions = rng.choices(region_names, region_w, k=len(days))
+        activities = rng.choices(activity_names, activity_w, k=len(days))
+        generated += len(days)
+        daily = Counter(zip(days, regions, activities, strict=True))
+        daily_rows += len(daily)
+        connection.executemany(
+            "INSERT INTO daily_counts (owner_id, day, region, activity, count)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(owner, d.isoformat(), r, a, c) for (d, r, a), c in daily.items()],
+        )
+        if store_entries:
+            connection.executemany(
+                ENTRY_SQL,
+                [
+                    (str(uuid.uuid4()), owner, d.isoformat(), r, a, seq, stamp, stamp)
+                    for seq, (d, r, a) in enumerate(zip(days, regions, activities, strict=True), 1)
+                ],
+            )
+            connection.execute(
+                "UPDATE change_counters SET last_seq = ? WHERE owner_id = ?", (len(days), owner)
+            )
+    connection.commit()
+    connection.execute("ANALYZE")
+    connection.close()
+    return app, raw, ids[0][0], generated, daily_rows
+
+
+def median_ms(client, url: str, header: dict, runs: int) -> float:
+    """Median wall time of GET url over `runs` runs (after two warm-up requests)."""
+    times = []
+    for i in range(runs + 2):
+        t0 = time.perf_counter()
+        response = client.get(url, headers=header)
+        elapsed = time.perf_counter() - t0
+        assert response.status_code == 200, response.json
+        if i >= 2:
+            times.append(elapsed * 1000)
+    return statistics.median(times)
+
+
+WINDOW_SQL = (
+    "SELECT w.owner_id, SUM(t.count) FROM (SELECT l.student_id AS owner_id, ? AS s, ? AS e"
+    " FROM logbook_settings AS l) AS w JOIN {table} AS t ON t.owner_id = w.owner_id"
+    " AND t.day BETWEEN w.s AND w.e GROUP BY w.owner_id"
+)
+
+
+def raw_sum_ms(path: Path, runs: int) -> tuple[float, float]:
+    """Median ms of summing each student's last 365 days from daily_counts, and from a per-day
+    total table (owner_id, day, count) built here only for comparison, with raw sqlite3."""
+    connection = sqlite3.connect(path)
+    connection.execute(
+        "CREATE TABLE bench_day_totals (owner_id INTEGER, day DATE, count INTEGER,"
+        " PRIMARY KEY (owner_id, day)) WITHOUT ROWID"
+    )
+    connection.execute(
+        "INSERT INTO bench_day_totals SELECT owner_id, day, SUM(count) FROM daily_counts"
+        " GROUP BY owner_id, day"
+    )
+    today = dt.datetime.now(dt.UTC).date()
+    window = ((today - dt.timedelta(days=364)).isoformat(), today.isoformat())
+    out = []
+    for table in ("daily_counts", "bench_day_totals"):
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            connection.execute(WINDOW_SQL.format(table=table), window).fetchall()
+            times.append((time.perf_counter() - t0) * 1000)
+        out.append(statistics.median(times))
+    connection.close()
+    return out[0], out[1]
+
+
+def spread_intakes(app, path: Path) -> None:
+    """Give every student a different PgCert date (one period window each: the worst case)."""
+    connection = sqlite3.connect(path)
+    rows = connection.execute("SELECT student_id, pgcert_completed_on FROM logbook_settings")
+    for n, (student, pgcert) in enumerate(list(rows)):
+        shifted = dt.date.fromisoformat(pgcert) + dt.timedelta(days=n)
+        connection.execute(
+            "UPDATE logbook_settings SET pgcert_completed_on = ? WHERE student_id = ?",
+            (shifted.isoformat(), student),
+        )
+    connection.commit()
+    connection.close()
+
+
+def run(scale: int, args, folder: Path) -> dict:
+    """Build one database and time both endpoints on it."""
+    store = scale == 1 or args.full_entries
+    path = folder / f"cohort-x{scale}.sqlite"
+    t0 = time.perf_counter()
+    app, raw, student, generated, daily = make_database(path, args.students, 350 * scale, store)
+    built = time.perf_counter() - t0
+    header = {"Authorization": f"Bearer {raw}"}
+    client = app.test_client()
+    result = {
+        "scale": scale,
+        "entries": generated,
+        "stored": generated if store else 0,
+        "daily": daily,
+        "built_s": built,
+        "students_ms": median_ms(client, "/api/v1/students", header, args.runs),
+        "progress_ms": median_ms(client, f"/api/v1/students/{student}/progress", header, args.runs),
+    }
+    spread_intakes(app, path)
+    result["students_spread_ms"] = median_ms(client, "/api/v1/students", header, args.runs)
+    with app.app_context():
+        db.engine.dispose()
+    result["raw_daily_ms"], result["raw_totals_ms"] = raw_sum_ms(path, args.runs)
+    return result
+
+
+def main() -> None:
+    """Run 1x and 10x side by side and print the figures and ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--full-entries",
+        action="store_true",
+        help="also store the 10x entries (slow, several GB of writes)",
+    )
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        one, ten = (run(scale, args, Path(tmp)) for scale in (1, 10))
+    print(f"SQLite, {args.students} students x 3 logbook years, medians of {args.runs} runs")
+    for r in (one, ten):
+        print(
+            f"  x{r['scale']:<2}: {r['entries']:>9,} entries generated, {r['stored']:>9,} stored in"
+            f" entries, {r['daily']:>8,} daily_counts rows (built in {r['built_s']:.0f} s)\n"
+            f"        GET /students {r['students_ms']:7.1f} ms (4 intakes)"
+            f"  {r['students_spread_ms']:7.1f} ms (all PgCert dates distinct)\n"
+            f"        GET /students/<id>/progress {r['progress_ms']:7.1f} ms\n"
+            f"        raw SQL, every student's last 365 days:"
+            f" daily_counts {r['raw_daily_ms']:.1f} ms,"
+            f" a per-day total table {r['raw_totals_ms']:.1f} ms"
+        )
+    print(
+        f"  ratio x10/x1: /students {ten['students_ms'] / one['students_ms']:.2f}"
+        f" (distinct dates {ten['students_spread_ms'] / one['students_spread_ms']:.2f}),"
+        f" progress {ten['progress_ms'] / one['progress_ms']:.2f},"
+        f" daily_counts rows {ten['daily'] / one['daily']:.2f};"
+        f" raw SQL daily_counts {ten['raw_daily_ms'] / one['raw_daily_ms']:.2f},"
+        f" per-day totals {ten['raw_totals_ms'] / one['raw_totals_ms']:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -233,6 +233,22 @@ class DailyCount(db.Model):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class DailyTotal(db.Model):
+    """Non-deleted entries per owner and day, all regions and activities together.
+
+    Kept in step with DailyCount by move_daily_count; the cohort overview sums these rows,
+    whose number does not grow with the number of scans a day.
+    """
+
+    __tablename__ = "daily_totals"
+
+    owner_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Comment(db.Model):
     """A tutor's feedback on an entry; it reaches the student's app through pull."""
 

@@ -3,7 +3,8 @@
 - The owner's change counter is locked first (an UPDATE: a row lock on PostgreSQL, the
   write lock on SQLite), so seqs are handed out and committed in order and a pull never
   skips a change that commits late.
-- Daily counts move with each entry change, so progress never has to load entries.
+- Daily counts (per region and activity) and day totals move with each entry change, so
+  progress never has to load entries.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
-from ..models import ChangeCounter, DailyCount, Entry
+from ..models import ChangeCounter, DailyCount, DailyTotal, Entry
 
 
 class CountKey(NamedTuple):
@@ -57,34 +58,36 @@ def count_key(entry: Entry | None) -> CountKey | None:
 
 
 def move_daily_count(owner_id: int, before: CountKey | None, after: CountKey | None) -> None:
-    """Move one scan from `before` to `after` in the owner's daily counts."""
+    """Move one scan from `before` to `after` in the owner's daily counts and day totals."""
     if before == after:
         return
     if before is not None:
-        _bump(owner_id, before, -1)
+        _bump(DailyCount, {"owner_id": owner_id, **before._asdict()}, -1)
     if after is not None:
-        _bump(owner_id, after, +1)
+        _bump(DailyCount, {"owner_id": owner_id, **after._asdict()}, +1)
+    before_day = before.day if before else None
+    after_day = after.day if after else None
+    if before_day != after_day:
+        if before_day is not None:
+            _bump(DailyTotal, {"owner_id": owner_id, "day": before_day}, -1)
+        if after_day is not None:
+            _bump(DailyTotal, {"owner_id": owner_id, "day": after_day}, +1)
 
 
-def _bump(owner_id: int, key: CountKey, delta: int) -> None:
-    where = (
-        DailyCount.owner_id == owner_id,
-        DailyCount.day == key.day,
-        DailyCount.region == key.region,
-        DailyCount.activity == key.activity,
-    )
+def _bump(model, key: dict, delta: int) -> None:
+    where = [getattr(model, column) == value for column, value in key.items()]
     result = db.session.execute(
-        update(DailyCount)
+        update(model)
         .where(*where)
-        .values(count=DailyCount.count + delta)
+        .values(count=model.count + delta)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount == 0 and delta > 0:
-        db.session.add(DailyCount(owner_id=owner_id, count=delta, **key._asdict()))
+        db.session.add(model(count=delta, **key))
         db.session.flush()
     elif delta < 0:
         db.session.execute(
-            delete(DailyCount)
-            .where(*where, DailyCount.count <= 0)
+            delete(model)
+            .where(*where, model.count <= 0)
             .execution_options(synchronize_session=False)
         )

@@ -1,8 +1,9 @@
 """Progress of students' logbooks, counted in the database from the daily counts.
 
-Never loads entries: a student's report sums DailyCount rows per period, and the cohort
-overview sums every student's current-period window in one grouped statement (per 400
-students). Used by the API and the tutor pages.
+Never loads entries: a student's report sums DailyCount rows per period (by region and
+activity); the cohort overview sums every student's current-period window of DailyTotal rows
+(one per owner and day, however many scans) in one grouped statement per 400 students.
+Used by the API and the tutor pages.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..domain.pace import days_since, period_pace, recent_window, skill_fade
 from ..domain.periods import focus_period
 from ..domain.progress import NO_DATES_MESSAGE, Key, Logbook, progress_report
 from ..extensions import db
-from ..models import DailyCount, Entry, LogbookSettings, TutorAssignment, User
+from ..models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment, User
 from .accounts import can_view_student
 
 ENTRIES_PER_PAGE = 50
@@ -41,13 +42,13 @@ class DailyCountTally:
 
     def total(self) -> int:
         """All the owner's scans."""
-        where = DailyCount.owner_id == self.owner_id
-        return int(db.session.scalar(select(func.sum(DailyCount.count)).where(where)) or 0)
+        where = DailyTotal.owner_id == self.owner_id
+        return int(db.session.scalar(select(func.sum(DailyTotal.count)).where(where)) or 0)
 
     def last_scanned_on(self) -> dt.date | None:
         """The owner's latest scan date, or None."""
-        where = DailyCount.owner_id == self.owner_id
-        return db.session.scalar(select(func.max(DailyCount.day)).where(where))
+        where = DailyTotal.owner_id == self.owner_id
+        return db.session.scalar(select(func.max(DailyTotal.day)).where(where))
 
 
 def logbook_of(settings: LogbookSettings | None) -> Logbook:
@@ -78,7 +79,7 @@ def visible_student(viewer: User, student_id: int) -> User | None:
 def _visible_students(viewer: User):
     """Students with their settings and last scan date: all for an admin, assigned for a tutor."""
     last_scan = (
-        select(func.max(DailyCount.day)).where(DailyCount.owner_id == User.id).scalar_subquery()
+        select(func.max(DailyTotal.day)).where(DailyTotal.owner_id == User.id).scalar_subquery()
     )
     query = (
         select(User, LogbookSettings, last_scan)
@@ -111,14 +112,14 @@ def _window_counts(windows: list[tuple[int, dt.date, dt.date, dt.date]]) -> dict
             for owner, start, end, recent in windows[i : i + WINDOW_CHUNK]
         ]
         w = union_all(*rows).subquery("w") if len(rows) > 1 else rows[0].subquery("w")
-        recent = case((DailyCount.day >= w.c.recent_on, DailyCount.count), else_=0)
+        recent = case((DailyTotal.day >= w.c.recent_on, DailyTotal.count), else_=0)
         query = (
-            select(w.c.owner_id, func.sum(DailyCount.count), func.sum(recent))
+            select(w.c.owner_id, func.sum(DailyTotal.count), func.sum(recent))
             .join_from(
                 w,
-                DailyCount,
-                (DailyCount.owner_id == w.c.owner_id)
-                & DailyCount.day.between(w.c.starts_on, w.c.ends_on),
+                DailyTotal,
+                (DailyTotal.owner_id == w.c.owner_id)
+                & DailyTotal.day.between(w.c.starts_on, w.c.ends_on),
             )
             .group_by(w.c.owner_id)
         )

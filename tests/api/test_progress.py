@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from sqlalchemy import func, select
+
 from server.domain.periods import add_years
 from server.domain.progress import EntryTally, Logbook, progress_report
 from server.extensions import db
-from server.models import Entry, LogbookSettings, TutorAssignment
+from server.models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment
 from server.services.changes import count_key, lock_counter, move_daily_count, take_seq
 
 TODAY = dt.datetime.now(dt.UTC).date()
@@ -139,3 +141,34 @@ def test_who_may_see_a_students_progress(app, client, make_user, auth_header):
         gone = client.get(f"/api/v1/students/{missing}/progress", headers=auth_header(admin))
         assert gone.status_code == 404 and gone.json["code"] == 404
     assert client.get("/api/v1/progress", headers=auth_header(tutor)).status_code == 403
+
+
+def test_day_totals_follow_every_kind_of_change(app, client, make_user, auth_header):
+    """Adding, re-dating, re-coding and deleting entries keeps day totals equal to the counts."""
+    pgcert = TODAY - 400 * DAY
+    student = make_user("student", pgcert=pgcert, registration_ends=add_years(pgcert, 3) - DAY)
+    admin = make_user("admin")
+    ids = add_entries(app, student, [(TODAY, "knee", "diagnostic")] * 3)
+    with app.app_context():
+        moved, recoded = db.session.get(Entry, ids[0]), db.session.get(Entry, ids[1])
+        lock_counter(student.id)
+        before = count_key(moved)
+        moved.scanned_on = pgcert  # back into year 1
+        move_daily_count(student.id, before, count_key(moved))
+        before = count_key(recoded)
+        recoded.region = "shoulder"  # same day, another region
+        move_daily_count(student.id, before, count_key(recoded))
+        db.session.commit()
+    delete_entry(app, ids[2])
+
+    with app.app_context():
+        totals = dict(db.session.execute(select(DailyTotal.day, DailyTotal.count)).all())
+        counts = db.session.execute(
+            select(DailyCount.day, func.sum(DailyCount.count)).group_by(DailyCount.day)
+        ).all()
+    assert totals == dict(counts) == {pgcert: 1, TODAY: 1}
+    row = client.get("/api/v1/students", headers=auth_header(admin)).json[0]
+    assert (row["period"], row["count"], row["last_scanned_on"]) == (2, 1, TODAY.isoformat())
+    body = client.get("/api/v1/progress", headers=auth_header(student)).json
+    assert [p["count"] for p in body["periods"]] == [1, 1, 0]
+    assert body["periods"][1]["by_region"] == {"shoulder": 1}

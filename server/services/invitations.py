@@ -31,7 +31,7 @@ def create_invitation(user: User, admin: User) -> str:
         .execution_options(synchronize_session=False)
     )
     raw = secrets.token_urlsafe(32)
-    days = int(_setting("INVITATION_DAYS", INVITATION_DAYS))
+    days = invitation_days()
     db.session.add(
         Invitation(
             user_id=user.id,
@@ -70,6 +70,11 @@ def _setting(key: str, default=None):
     return current_app.config.get(key) or os.environ.get(key) or default
 
 
+def invitation_days() -> int:
+    """How many days an invitation link works (INVITATION_DAYS, default 7)."""
+    return int(_setting("INVITATION_DAYS", INVITATION_DAYS))
+
+
 def mail_configured() -> bool:
     """True when a mail server is configured (MAIL_SERVER)."""
     return bool(_setting("MAIL_SERVER"))
@@ -86,7 +91,7 @@ def send_invitation_email(user: User, link: str) -> bool:
     message.set_content(
         f"Hello {user.name},\n\nAn account has been made for you on ScanLog, the scanning "
         f"logbook.\nSet your password with this link (it works once, for "
-        f"{_setting('INVITATION_DAYS', INVITATION_DAYS)} days):\n\n{link}\n"
+        f"{invitation_days()} days):\n\n{link}\n"
     )
     try:
         port = int(_setting("MAIL_PORT", 25))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..domain import vocabulary
+from ..services.invitations import invitation_days
 from . import bp
 
 STATUS_WORDS = {
@@ -34,3 +35,9 @@ def status_word(status: str | None) -> str:
 def vocab(code: str, list_name: str) -> str:
     """The label of a vocabulary code."""
     return vocabulary.label(list_name, code)
+
+
+@bp.app_context_processor
+def _invitation_days() -> dict:
+    """Templates say how long invitation links work."""
+    return {"invitation_days": invitation_days}

@@ -1,0 +1,115 @@
+"""axe-core finds no WCAG 2.2 A/AA violations on any web page (and the screenshots for docs/).
+
+Set SCANLOG_SCREENSHOTS=1 to (re)write docs/web-overview.png and docs/web-student.png.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from server.services import invitations
+from tests.browser.conftest import axe_violations
+from tests.browser.tutor.conftest import (
+    assign,
+    create_user,
+    make_student,
+    seed_scans,
+    web_sign_in,
+)
+
+DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+def _check(page, path: str, found: dict) -> None:
+    if path:
+        page.goto(path)
+    found[f"{len(found) + 1}. {page.url}"] = axe_violations(page)
+
+
+def _world(app):
+    admin = create_user(app, "admin", "ada@example.org", "Ada Admin")
+    tutor = create_user(app, "tutor", "tess@example.org", "Tess Tutor")
+    sam = make_student(app, "sam@example.org", "Sam Student", into_year_2_days=120)
+    students = [sam] + [
+        make_student(app, f"s{i}@example.org", name, into_year_2_days=100 + 10 * i)
+        for i, name in enumerate(["Ana Ortiz", "Ben Clarke", "Chloe Wong", "Dev Patel"])
+    ]
+    assign(app, tutor, *students)
+    seed_scans(app, sam, [i % 118 for i in range(70)], region="knee", critical_incident=False)
+    seed_scans(
+        app,
+        sam,
+        [2, 5, 9, 30],
+        region="shoulder",
+        activity="injection",
+        notes="Subacromial injection, no complications",
+    )
+    seed_scans(app, sam, [400, 380, 300], region="hip_groin")
+    for n, student in enumerate(students[1:]):
+        seed_scans(app, student, [(i * 3) % 100 + n * 12 for i in range(25 + 30 * n)])
+    with app.app_context():
+        from server.extensions import db
+        from server.models import User
+
+        raw = invitations.create_invitation(
+            db.session.get(User, sam.id), db.session.get(User, admin.id)
+        )
+    return admin, tutor, sam, raw
+
+
+def test_every_page_has_no_axe_violations(server, new_laptop):
+    app = server.app
+    admin, tutor, sam, invite = _world(app)
+    found: dict[str, list] = {}
+    anonymous = new_laptop(bypass_csp=True)
+    for path in ("/signin", f"/invitation/{invite}", "/invitation/not-a-token", "/no-such-page"):
+        _check(anonymous, path, found)
+
+    student = new_laptop(bypass_csp=True)
+    web_sign_in(student, "sam@example.org")
+    _check(student, f"/students/{sam.id}", found)
+    student.get_by_role("button", name="Submit year 2").click()
+    _check(student, "", found)
+    entry_href = student.locator(".record-table tbody tr td a").first.get_attribute("href")
+    _check(student, entry_href, found)
+
+    tutor_page = new_laptop(bypass_csp=True)
+    web_sign_in(tutor_page, "tess@example.org")
+    _check(tutor_page, "/staff", found)
+    if os.environ.get("SCANLOG_SCREENSHOTS"):
+        tutor_page.screenshot(path=str(DOCS / "web-overview.png"), full_page=True)
+    _check(tutor_page, "/staff?show=at_risk&sort=name&dir=desc", found)
+    _check(tutor_page, f"/students/{sam.id}", found)
+    if os.environ.get("SCANLOG_SCREENSHOTS"):
+        tutor_page.screenshot(path=str(DOCS / "web-student.png"), full_page=False)
+    _check(tutor_page, f"/students/{sam.id}?period=1&region=hip_groin", found)
+    _check(tutor_page, entry_href, found)
+    tutor_page.get_by_role("button", name="Add comment").click()  # empty: shows the error
+    expect(tutor_page.locator("#body-error")).to_be_visible()
+    _check(tutor_page, "", found)
+
+    admin_page = new_laptop(bypass_csp=True)
+    web_sign_in(admin_page, "ada@example.org")
+    for path in ("/admin/users", f"/admin/users/{sam.id}", "/admin/users/new", "/admin/import"):
+        _check(admin_page, path, found)
+    admin_page.goto(f"/admin/users/{sam.id}")
+    admin_page.get_by_role("button", name="New invitation link").click()
+    _check(admin_page, "", found)
+    admin_page.goto("/admin/users/new")
+    admin_page.get_by_role("button", name="Create user").click()
+    _check(admin_page, "", found)
+    admin_page.goto("/admin/import")
+    admin_page.fill("#csv_text", "name,email,role\nX,not-an-email,boss\nY,y@example.org,tutor\n")
+    admin_page.get_by_role("button", name="Check the file").click()
+    _check(admin_page, "", found)
+    admin_page.fill("#csv_text", "name,email,role\nYan Tutor,yan@example.org,tutor\n")
+    admin_page.get_by_role("button", name="Check again").click()
+    admin_page.get_by_role("button", name="Import 1 user").click()
+    _check(admin_page, "", found)
+
+    bad = {url: v for url, v in found.items() if v}
+    assert len(found) >= 20
+    assert not bad, bad

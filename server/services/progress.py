@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 
-from sqlalchemy import Date, Integer, case, func, literal, select, union_all
+from sqlalchemy import Date, Integer, bindparam, case, func, select, text
 
 from ..domain.pace import days_since, period_pace, recent_window, skill_fade
 from ..domain.periods import focus_period
@@ -23,6 +23,7 @@ from .accounts import can_view_student
 
 ENTRIES_PER_PAGE = 50
 WINDOW_CHUNK = 400  # SQLite allows at most 500 terms in a compound SELECT
+WINDOW_TYPES = (Integer(), Date(), Date(), Date())
 
 
 class DailyCountTally:
@@ -77,12 +78,21 @@ def visible_student(viewer: User, student_id: int) -> User | None:
 
 
 def _visible_students(viewer: User):
-    """Students with their settings and last scan date: all for an admin, assigned for a tutor."""
+    """Rows of id, name, email, dates, annual_target and last_scanned_on of the students the
+    viewer may see: all for an admin, the assigned ones for a tutor."""
     last_scan = (
         select(func.max(DailyTotal.day)).where(DailyTotal.owner_id == User.id).scalar_subquery()
     )
     query = (
-        select(User, LogbookSettings, last_scan)
+        select(
+            User.id,
+            User.name,
+            User.email,
+            LogbookSettings.pgcert_completed_on,
+            LogbookSettings.registration_ends_on,
+            LogbookSettings.annual_target,
+            last_scan.label("last_scanned_on"),
+        )
         .outerjoin(LogbookSettings, LogbookSettings.student_id == User.id)
         .where(User.role == "student")
         .order_by(User.name, User.id)
@@ -94,6 +104,28 @@ def _visible_students(viewer: User):
     return db.session.execute(query).all()
 
 
+def _windows_subquery(windows: list[tuple[int, dt.date, dt.date, dt.date]]):
+    """The windows as a derived table of literal rows (text: cheap to build for 400 rows)."""
+    parts, binds = [], []
+    for n, row in enumerate(windows):
+        names = [f"{prefix}{n}" for prefix in "oser"]
+        # Only generated placeholder names go into the SQL; every value is a bound parameter.
+        parts.append(
+            "SELECT :{} AS owner_id, :{} AS starts_on, :{} AS ends_on, :{} AS recent_on".format(
+                *names
+            )
+        )
+        binds += [
+            bindparam(k, v, type_=t) for k, v, t in zip(names, row, WINDOW_TYPES, strict=True)
+        ]
+    return (
+        text(" UNION ALL ".join(parts))
+        .bindparams(*binds)
+        .columns(owner_id=Integer, starts_on=Date, ends_on=Date, recent_on=Date)
+        .subquery("w")
+    )
+
+
 def _window_counts(windows: list[tuple[int, dt.date, dt.date, dt.date]]) -> dict:
     """{owner: (count in period, count in recent window)} for (owner, start, end, recent) rows.
 
@@ -102,16 +134,7 @@ def _window_counts(windows: list[tuple[int, dt.date, dt.date, dt.date]]) -> dict
     """
     out: dict[int, tuple[int, int]] = {}
     for i in range(0, len(windows), WINDOW_CHUNK):
-        rows = [
-            select(
-                literal(owner, Integer).label("owner_id"),
-                literal(start, Date).label("starts_on"),
-                literal(end, Date).label("ends_on"),
-                literal(recent, Date).label("recent_on"),
-            )
-            for owner, start, end, recent in windows[i : i + WINDOW_CHUNK]
-        ]
-        w = union_all(*rows).subquery("w") if len(rows) > 1 else rows[0].subquery("w")
+        w = _windows_subquery(windows[i : i + WINDOW_CHUNK])
         recent = case((DailyTotal.day >= w.c.recent_on, DailyTotal.count), else_=0)
         query = (
             select(w.c.owner_id, func.sum(DailyTotal.count), func.sum(recent))
@@ -137,30 +160,29 @@ def cohort_rows(viewer: User, today: dt.date) -> list[dict]:
     """
     students = _visible_students(viewer)
     focus, windows = {}, []
-    for user, settings, _last in students:
-        period = focus_period(logbook_of(settings).periods(), today)
+    for s in students:
+        book = Logbook(s.pgcert_completed_on, s.registration_ends_on, s.annual_target or 0)
+        period = focus_period(book.periods(), today)
         if period is not None:
-            focus[user.id] = period
+            focus[s.id] = period
             recent_start = recent_window(period, today)[0] if period.contains(today) else today
-            windows.append((user.id, period.starts_on, period.ends_on, recent_start))
+            windows.append((s.id, period.starts_on, period.ends_on, recent_start))
     counts = _window_counts(windows)
-    return [
-        _row(user, settings, last, focus.get(user.id), counts.get(user.id, (0, 0)), today)
-        for user, settings, last in students
-    ]
+    return [_row(s, focus.get(s.id), counts.get(s.id, (0, 0)), today) for s in students]
 
 
-def _row(user, settings, last, period, counts: tuple[int, int], today: dt.date) -> dict:
+def _row(student, period, counts: tuple[int, int], today: dt.date) -> dict:
     """One cohort row from the student's focus period and its (period, recent) counts."""
+    last = student.last_scanned_on
     since = days_since(last, today)
     row = {
-        "id": user.id,
-        "name": user.name,
-        "email": user.email,
+        "id": student.id,
+        "name": student.name,
+        "email": student.email,
         "current_period": None,
         "period": None,
         "count": None,
-        "target": settings.annual_target if settings else None,
+        "target": student.annual_target,
         "status": None,
         "projected_count": None,
         "needed_per_week": None,

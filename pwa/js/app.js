@@ -5,7 +5,7 @@ import { Session } from './session.js';
 import { el, replace } from './ui/dom.js';
 import { hideBanner, iosHint, showBanner, watchForUpdates } from './ui/banners.js';
 import { renderSignin } from './ui/signin.js';
-import { renderLogbook } from './ui/logbook.js';
+import { claim, current, renderLogbook } from './ui/logbook.js';
 
 const main = document.getElementById('main');
 const tabs = document.getElementById('tabs');
@@ -13,14 +13,18 @@ const today = () => isoDate(new Date());
 let session = null;
 
 async function renderProgressScreen() {
+  const token = claim(main);
   const heading = el('h2', {}, 'Progress');
   const box = el('div', { id: 'progress-view' });
-  replace(main, heading, box);
   try {
     const { renderProgress } = await import('./ui/progress_view.js');
-    renderProgress(box, { entries: await session.liveEntries(), logbook: session.user.logbook, today: today() });
+    const entries = await session.liveEntries();
+    if (!current(main, token)) return;
+    replace(main, heading, box);
+    renderProgress(box, { entries, logbook: session.user.logbook, today: today() });
   } catch (error) {
     console.warn('Progress view unavailable', error);
+    replace(main, heading, box);
     box.textContent = 'The progress screen is not available in this version of the app.';
   }
 }
@@ -35,7 +39,10 @@ export async function route() {
   }
   if (screen === 'logbook') await renderLogbook(main, session.logbookActions());
   else if (screen === 'progress') await renderProgressScreen();
-  else replace(main, session.form.node);
+  else {
+    claim(main);
+    replace(main, session.form.node);
+  }
 }
 
 async function start(auth) {
@@ -83,6 +90,10 @@ async function boot() {
   navigator.storage?.persist?.().catch(() => {});
   iosHint();
   window.addEventListener('hashchange', route);
+  // Tapping the tab you are on goes back to its start (the list, from an entry's page).
+  tabs.addEventListener('click', (event) => {
+    if (event.target.closest('a')?.hash === location.hash) route();
+  });
   window.addEventListener('online', () => session?.syncNow());
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') session?.syncNow();

@@ -6,6 +6,9 @@ Reusable by any browser test package: `live_server`, `browser`, `phone`, `studen
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import shutil
 import threading
@@ -48,11 +51,13 @@ def _missing(message: str) -> None:
 
 @dataclass
 class LiveServer:
-    """The app served on 127.0.0.1 in a thread; `hits` lists the paths it was asked for."""
+    """The app served on 127.0.0.1 in a thread; `hits` lists the paths it was asked for and
+    `pushed_ops` the op ids of every push body that reached it."""
 
     app: object
     url: str = ""
     hits: list = field(default_factory=list)
+    pushed_ops: list = field(default_factory=list)
 
     def count(self, prefix: str = "/") -> int:
         """How many requests reached the server whose path starts with `prefix`."""
@@ -65,11 +70,17 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class _Recorder:
-    def __init__(self, wsgi_app, hits):
-        self.wsgi_app, self.hits = wsgi_app, hits
+    def __init__(self, wsgi_app, live):
+        self.wsgi_app, self.live = wsgi_app, live
 
     def __call__(self, environ, start_response):
-        self.hits.append(environ.get("PATH_INFO", ""))
+        path = environ.get("PATH_INFO", "")
+        self.live.hits.append(path)
+        if path == "/api/v1/sync/push":
+            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(body)
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                self.live.pushed_ops.extend(op["op_id"] for op in json.loads(body)["ops"])
         return self.wsgi_app(environ, start_response)
 
 
@@ -80,7 +91,7 @@ def live_server(database_url, _schema):
     app = make_app(database_url, PWA_BUILD="")
     wipe(app)
     live = LiveServer(app)
-    app.wsgi_app = _Recorder(app.wsgi_app, live.hits)
+    app.wsgi_app = _Recorder(app.wsgi_app, live)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
     live.url = f"http://127.0.0.1:{server.server_port}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -96,6 +107,7 @@ def server(live_server):
     """The live server with an empty database for this test."""
     wipe(live_server.app)
     live_server.hits.clear()
+    live_server.pushed_ops.clear()
     live_server.app.config["PWA_BUILD"] = ""
     return live_server
 
@@ -244,6 +256,7 @@ def log_scan(page, region="knee", side="left", activity="diagnostic", supervisio
     """Fill the entry form with these codes (and notes) and tap Save."""
     from playwright.sync_api import expect
 
+    page.bring_to_front()  # a background tab's rendering is throttled
     choices = {"region": region, "side": side, "activity": activity, "supervision": supervision}
     for name, code in choices.items():
         page.check(f"#field-{name} input[value='{code}']")
@@ -260,6 +273,17 @@ def log_scan(page, region="knee", side="left", activity="diagnostic", supervisio
 def pending_badge(page):
     """The sync badge (its data-pending attribute is the number waiting)."""
     return page.locator("#sync-badge")
+
+
+def synced(page):
+    """Tap the sync badge and wait for that sync to finish with nothing waiting."""
+    from playwright.sync_api import expect
+
+    badge = pending_badge(page)
+    before = badge.get_attribute("data-synced-at")
+    badge.click()
+    expect(badge).not_to_have_attribute("data-synced-at", before or "")
+    expect(badge).to_have_attribute("data-pending", "0")
 
 
 def seed_queue(page, count: int, notes_prefix: str = "seeded") -> None:

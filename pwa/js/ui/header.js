@@ -43,6 +43,7 @@ export function renderBadge(state, onTap) {
   const n = state.pending || 0;
   badge.className = 'sync-badge';
   badge.dataset.pending = String(n);
+  badge.dataset.syncedAt = state.lastSyncedAt || '';
   if (state.status === 'signin') {
     badge.classList.add('alert');
     badge.textContent = n ? `${n} waiting: sign in` : 'Sign in to sync';

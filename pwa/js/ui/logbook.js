@@ -9,7 +9,10 @@ const SHOWN = 100;
 /** Render the logbook into `container`; `actions` has edit, remove, undo, store, vocab. */
 export async function renderLogbook(container, actions, filter = {}) {
   const { store, vocab } = actions;
-  const all = (await store.entries()).filter((e) => !e.deleted || e._conflict || e._pending);
+  const token = claim(container);
+  const stored = await store.entries();
+  if (!current(container, token)) return; // a newer render (or the user) has moved on
+  const all = stored.filter((e) => !e.deleted || e._conflict || e._pending);
   const visible = all
     .filter((e) => !e.deleted || e._conflict)
     .filter((e) => !filter.region || e.region === filter.region)
@@ -23,11 +26,13 @@ export async function renderLogbook(container, actions, filter = {}) {
     visible.slice(0, SHOWN).map((entry) => el('li', {}, entryButton(entry, vocab, () => showEntry(entry)))));
 
   async function showEntry(entry) {
+    const mine = claim(container);
     if (entry._conflict) {
       renderConflict(container, entry, { ...actions, back: () => rerender(filter) });
       return;
     }
     const comments = await store.comments(entry.id);
+    if (!current(container, mine)) return;
     replace(container,
       el('h2', { tabindex: '-1', id: 'entry-title' }, `${labelOf(vocab, 'regions', entry.region)}, ${displayDate(entry.scanned_on)}`),
       el('div', { class: 'card' }, entryDetails(entry, vocab)),
@@ -47,7 +52,8 @@ export async function renderLogbook(container, actions, filter = {}) {
     const undo = el('button', { type: 'button', class: 'button', id: 'undo',
       onclick: async () => { await actions.undo(entry); actions.message = 'Entry restored.'; rerender(filter); } }, 'Undo');
     await rerender(filter);
-    replace(container.querySelector('#logbook-status'), 'Entry deleted. ', undo);
+    const where = container.querySelector('#logbook-status');
+    if (where) replace(where, 'Entry deleted. ', undo);
   }
 
   const regionFilter = el('fieldset', {},
@@ -68,6 +74,18 @@ export async function renderLogbook(container, actions, filter = {}) {
     el('p', { class: 'muted' }, `${visible.length} ${visible.length === 1 ? 'entry' : 'entries'}`),
     list,
     actions.accountSection());
+}
+
+/** Mark a render as the latest for this container; returns its token. */
+export function claim(container) {
+  const token = String(Number(container.dataset.render || 0) + 1);
+  container.dataset.render = token;
+  return token;
+}
+
+/** True while no later render has claimed the container. */
+export function current(container, token) {
+  return container.dataset.render === token;
 }
 
 function entryButton(entry, vocab, onclick) {

@@ -116,19 +116,6 @@ def make_database(path: Path, students: int, per_year: int, store_entries: bool,
     return app, raw, ids[0][0], generated, daily_rows
 
 
-def median_ms(client, url: str, header: dict, runs: int) -> float:
-    """Median wall time of GET url over `runs` runs (after two warm-up requests)."""
-    times = []
-    for i in range(runs + 2):
-        t0 = time.perf_counter()
-        response = client.get(url, headers=header)
-        elapsed = time.perf_counter() - t0
-        assert response.status_code == 200, response.json
-        if i >= 2:
-            times.append(elapsed * 1000)
-    return statistics.median(times)
-
-
 WINDOW_SQL = (
     "SELECT w.owner_id, SUM(t.count) FROM (SELECT l.student_id AS owner_id, ? AS s, ? AS e"
     " FROM logbook_settings AS l) AS w JOIN {table} AS t ON t.owner_id = w.owner_id"
@@ -136,25 +123,36 @@ WINDOW_SQL = (
 )
 
 
-def raw_sum_ms(path: Path, runs: int) -> tuple[float, float]:
-    """Median ms (raw sqlite3) of summing each student's last 365 days from daily_counts
-    (per region and activity) and from daily_totals (per day), to show why totals are used."""
-    connection = sqlite3.connect(path)
+def get(client, url: str, header: dict):
+    """A GET that must succeed (timing error pages would be meaningless)."""
+
+    def call():
+        response = client.get(url, headers=header)
+        assert response.status_code == 200, response.json
+
+    return call
+
+
+def raw_sum(connection: sqlite3.Connection, table: str):
+    """Raw sqlite3: sum every student's last 365 days from `table`."""
     today = dt.datetime.now(dt.UTC).date()
     window = ((today - dt.timedelta(days=364)).isoformat(), today.isoformat())
-    out = []
-    for table in ("daily_counts", "daily_totals"):
-        times = []
-        for _ in range(runs):
+    return lambda: connection.execute(WINDOW_SQL.format(table=table), window).fetchall()
+
+
+def interleaved_medians(tasks: dict, runs: int) -> dict[str, float]:
+    """Median ms of each task, run in turn (ABAB...) so that a busy machine slows all alike."""
+    times: dict[str, list[float]] = {name: [] for name in tasks}
+    for i in range(runs + 2):
+        for name, task in tasks.items():
             t0 = time.perf_counter()
-            connection.execute(WINDOW_SQL.format(table=table), window).fetchall()
-            times.append((time.perf_counter() - t0) * 1000)
-        out.append(statistics.median(times))
-    connection.close()
-    return out[0], out[1]
+            task()
+            if i >= 2:  # two warm-up rounds
+                times[name].append((time.perf_counter() - t0) * 1000)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
-def spread_intakes(app, path: Path) -> None:
+def spread_intakes(path: Path) -> None:
     """Give every student a different PgCert date (one period window each: the worst case)."""
     connection = sqlite3.connect(path)
     rows = connection.execute("SELECT student_id, pgcert_completed_on FROM logbook_settings")
@@ -168,64 +166,66 @@ def spread_intakes(app, path: Path) -> None:
     connection.close()
 
 
-def run(scale: int, args, folder: Path) -> dict:
-    """Build one database and time both endpoints on it."""
-    store = scale == 1 or args.full_entries
-    path = folder / f"cohort-x{scale}.sqlite"
-    t0 = time.perf_counter()
-    app, raw, student, generated, daily = make_database(path, args.students, 350 * scale, store)
-    built = time.perf_counter() - t0
-    header = {"Authorization": f"Bearer {raw}"}
-    client = app.test_client()
-    result = {
-        "scale": scale,
-        "entries": generated,
-        "stored": generated if store else 0,
-        "daily": daily,
-        "built_s": built,
-        "students_ms": median_ms(client, "/api/v1/students", header, args.runs),
-        "progress_ms": median_ms(client, f"/api/v1/students/{student}/progress", header, args.runs),
-    }
-    spread_intakes(app, path)
-    result["students_spread_ms"] = median_ms(client, "/api/v1/students", header, args.runs)
-    with app.app_context():
-        db.engine.dispose()
-    result["raw_daily_ms"], result["raw_totals_ms"] = raw_sum_ms(path, args.runs)
-    return result
-
-
 def main() -> None:
-    """Run 1x and 10x side by side and print the figures and ratios."""
+    """Build the 1x and 10x cohorts, time both side by side and print figures and ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument(
-        "--full-entries",
-        action="store_true",
-        help="also store the 10x entries (slow, several GB of writes)",
-    )
+    parser.add_argument("--full-entries", action="store_true", help="store the 10x entries too")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        one, ten = (run(scale, args, Path(tmp)) for scale in (1, 10))
-    print(f"SQLite, {args.students} students x 3 logbook years, medians of {args.runs} runs")
-    for r in (one, ten):
+        built, tasks, dbs = {}, {}, {}
+        for scale in (1, 10):
+            path = Path(tmp) / f"cohort-x{scale}.sqlite"
+            store = scale == 1 or args.full_entries
+            t0 = time.perf_counter()
+            app, raw, student, made, daily = make_database(path, args.students, 350 * scale, store)
+            built[scale] = (made, made if store else 0, daily, time.perf_counter() - t0)
+            client, header = app.test_client(), {"Authorization": f"Bearer {raw}"}
+            connection = sqlite3.connect(path)
+            dbs[scale] = (path, connection, client, header)
+            tasks[f"students x{scale}"] = get(client, "/api/v1/students", header)
+            tasks[f"progress x{scale}"] = get(
+                client, f"/api/v1/students/{student}/progress", header
+            )
+            for table in ("daily_counts", "daily_totals"):
+                tasks[f"{table} x{scale}"] = raw_sum(connection, table)
+        ms = interleaved_medians(tasks, args.runs)
+        spread = {}
+        for scale, (path, connection, client, header) in dbs.items():
+            connection.close()
+            spread_intakes(path)
+            spread[f"students x{scale}"] = get(client, "/api/v1/students", header)
+        ms_spread = interleaved_medians(spread, args.runs)
+    report(args, built, ms, ms_spread)
+
+
+def report(args, built: dict, ms: dict, ms_spread: dict) -> None:
+    """Print the figures and the x10/x1 ratios."""
+    print(f"SQLite, {args.students} students x 3 logbook years, medians of {args.runs} runs;")
+    print("the 1x and 10x databases are timed in turn (ABAB), so machine load hits both alike")
+    for scale, (made, stored, daily, seconds) in built.items():
         print(
-            f"  x{r['scale']:<2}: {r['entries']:>9,} entries generated, {r['stored']:>9,} stored in"
-            f" entries, {r['daily']:>8,} daily_counts rows (built in {r['built_s']:.0f} s)\n"
-            f"        GET /students {r['students_ms']:7.1f} ms (4 intakes)"
-            f"  {r['students_spread_ms']:7.1f} ms (all PgCert dates distinct)\n"
-            f"        GET /students/<id>/progress {r['progress_ms']:7.1f} ms\n"
-            f"        raw SQL, every student's last 365 days:"
-            f" daily_counts {r['raw_daily_ms']:.1f} ms,"
-            f" daily_totals {r['raw_totals_ms']:.1f} ms"
+            f"  x{scale:<2}: {made:>9,} entries generated, {stored:>9,} stored in entries,"
+            f" {daily:>9,} daily_counts rows (built in {seconds:.0f} s)\n"
+            f"        GET /students {ms[f'students x{scale}']:7.1f} ms (4 intakes),"
+            f" {ms_spread[f'students x{scale}']:7.1f} ms (all PgCert dates distinct)\n"
+            f"        GET /students/<id>/progress {ms[f'progress x{scale}']:7.1f} ms\n"
+            f"        raw SQL, every student's last 365 days summed: from daily_counts"
+            f" {ms[f'daily_counts x{scale}']:.1f} ms, from daily_totals"
+            f" {ms[f'daily_totals x{scale}']:.1f} ms"
         )
+
+    def ratio(table: dict, name: str) -> str:
+        return f"{table[f'{name} x10'] / table[f'{name} x1']:.2f}"
+
     print(
-        f"  ratio x10/x1: /students {ten['students_ms'] / one['students_ms']:.2f}"
-        f" (distinct dates {ten['students_spread_ms'] / one['students_spread_ms']:.2f}),"
-        f" progress {ten['progress_ms'] / one['progress_ms']:.2f},"
-        f" daily_counts rows {ten['daily'] / one['daily']:.2f};"
-        f" raw SQL daily_counts {ten['raw_daily_ms'] / one['raw_daily_ms']:.2f},"
-        f" daily_totals {ten['raw_totals_ms'] / one['raw_totals_ms']:.2f}"
+        f"  ratio x10/x1: GET /students {ratio(ms, 'students')}"
+        f" (all dates distinct {ratio(ms_spread, 'students')}),"
+        f" GET progress {ratio(ms, 'progress')},"
+        f" daily_counts rows {built[10][2] / built[1][2]:.2f},"
+        f" raw SQL daily_counts {ratio(ms, 'daily_counts')},"
+        f" daily_totals {ratio(ms, 'daily_totals')}"
     )
 
 

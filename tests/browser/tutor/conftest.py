@@ -23,8 +23,8 @@ def new_laptop(browser, server):
     contexts = []
 
     def _open(**options):
-        size = {"width": 1280, "height": 800}
-        context = browser.new_context(viewport=size, base_url=server.url, **options)
+        options.setdefault("viewport", {"width": 1280, "height": 800})
+        context = browser.new_context(base_url=server.url, **options)
         contexts.append(context)
         return context.new_page()
 

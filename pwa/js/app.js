@@ -74,6 +74,7 @@ async function signedIn({ token, user }) {
   const auth = { token, user, expired: false };
   await db.setAuth(auth);
   hideBanner('signin-banner');
+  history.replaceState(null, '', '#log'); // a fresh sign-in starts on the entry form
   await start(auth);
 }
 

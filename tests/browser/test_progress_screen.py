@@ -1,0 +1,62 @@
+"""The app's progress screen (pwa/js/ui/progress_view.js) in Chromium, on pulled data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import expect
+
+from server.domain.periods import add_years
+from server.services import accounts
+from tests.api.test_progress import add_entries
+from tests.browser.conftest import AXE, axe_violations, create_user, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_progress_screen_shows_pace_chart_regions_and_a_gap_nudge(phone, server):
+    """A student 20 days after their last scan sees the count, the weekly need, the chart, the
+    region bars and the skill-fade nudge, with no CSP or script errors and no axe violations."""
+    today = dt.date.today()
+    pgcert = today - dt.timedelta(days=100)
+    create_user(server.app, pgcert=pgcert, ends=pgcert + dt.timedelta(days=3 * 365))
+    with server.app.app_context():
+        student = SimpleNamespace(id=accounts.find_user_by_email("sam@example.org").id)
+    add_entries(server.app, student, [(today - dt.timedelta(days=20), "knee", "diagnostic")] * 20)
+    add_entries(server.app, student, [(today - dt.timedelta(days=25), "shoulder", "injection")] * 5)
+    page = phone.new_page()
+    problems = []
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+
+    sign_in(page)
+    expect(page.locator("#year-count")).to_contain_text("25 of 300", timeout=15000)
+    page.click("a[data-screen=progress]")
+
+    view = page.locator(".progress-view")
+    expect(view.locator(".progress-count")).to_have_text("25")
+    year_end = add_years(pgcert, 1) - dt.timedelta(days=1)
+    needed = math.ceil((300 - 25) * 7 / ((year_end - today).days + 1))
+    expect(view.locator(".progress-sentence")).to_have_text(
+        f"{needed} scans a week gets you to 300 by {year_end.day} {year_end:%b %Y}."
+    )
+    expect(view.locator(".progress-nudge")).to_contain_text("20 days ago")
+    chart = view.locator("svg[role=img]")
+    expect(chart.locator("title")).to_have_text("Scans in logbook year 1")
+    expect(chart.locator("desc")).to_contain_text("25 of 300 scans logged")
+    for part in (".target-line", ".count-line", ".projection-line", ".today-line"):
+        expect(chart.locator(part)).to_have_count(1)
+    # The stylesheet arrived under the strict CSP: the target line is drawn with a colour.
+    assert chart.locator(".target-line").evaluate("e => getComputedStyle(e).stroke") != "none"
+    bars = view.locator(".region-bar")
+    expect(bars.filter(has_text="Knee").locator(".region-count")).to_have_text("20")
+    expect(bars.filter(has_text="Shoulder").locator(".region-count")).to_have_text("5")
+    expect(bars.filter(has_text="Elbow").locator(".region-count")).to_have_text("0")
+    # axe-core comes from the page's own origin, so it runs under the app's strict CSP.
+    phone.route("**/__axe__.js", lambda route: route.fulfill(path=AXE))
+    page.add_script_tag(url="/__axe__.js")
+    assert axe_violations(page) == []
+    assert problems == []

@@ -58,7 +58,8 @@ export function applyAnswer(op, result, local, later) {
     return { record, dropLater: true };
   }
   // rejected: the entry stays on the device, editable, with the server's reasons.
-  const attention = { message: result.message || 'The server refused this entry.', errors: result.errors || {} };
+  const reasons = Object.values(result.errors || {}).flat().filter((r) => typeof r === 'string');
+  const attention = { message: reasons.join(' ') || 'The server refused this entry.', errors: result.errors || {} };
   return { record: { ...local, _pending: later.length > 0, _attention: attention }, dropLater: false };
 }
 

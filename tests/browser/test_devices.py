@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_scan, pending_badge, server_entries, sign_in, synced
+from tests.browser.conftest import (
+    axe_violations,
+    log_scan,
+    pending_badge,
+    server_entries,
+    sign_in,
+    synced,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -51,6 +58,7 @@ def test_edits_on_two_devices_show_a_conflict_and_lose_no_text(new_phone, studen
     compare = page_b.locator(".compare")
     expect(compare).to_contain_text("edited on A")
     expect(compare).to_contain_text("edited on B")
+    assert axe_violations(page_b) == []
     assert [r["notes"] for r in server_entries(server.app)] == ["edited on A"]
     page_b.get_by_role("button", name="Merge and edit").click()
     expect(page_b.locator("#notes")).to_have_value("edited on A / edited on B")

@@ -33,8 +33,14 @@ def test_tutor_finds_the_at_risk_student_comments_and_the_app_shows_it(server, p
     web = new_laptop()
     web_sign_in(web, "tess@example.org")
     expect(web.locator("h1")).to_have_text("Your students")
-    web.get_by_role("link", name="At risk").click()
     rows = web.locator("table.overview tbody tr")
+    expect(rows.first).to_contain_text("Sam Student")  # worst status first
+    pages_served = server.count("/staff")
+    web.get_by_role("link", name="Student", exact=True).click()  # sorted in place by script
+    expect(rows.first).to_contain_text("Bea Busy")
+    expect(web.locator("th[aria-sort=ascending]")).to_contain_text("Student")
+    assert server.count("/staff") == pages_served
+    web.get_by_role("link", name="At risk").click()
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Sam Student")
     expect(rows.first).to_contain_text("At risk")

@@ -105,6 +105,19 @@ export function chartText(period, today) {
   return text;
 }
 
+function legend(period) {
+  const list = el('ul', 'chart-legend');
+  list.setAttribute('aria-hidden', 'true'); // the chart's text equivalent already says all this
+  const items = [['target', `Target (${period.target})`], ['count', 'Your scans']];
+  if (period.projected_count != null) items.push(['projection', 'At recent pace']);
+  for (const [kind, text] of items) {
+    const item = el('li', null, text);
+    item.prepend(el('span', `swatch swatch-${kind}`));
+    list.append(item);
+  }
+  return list;
+}
+
 function regionBars(period, progress, labels) {
   const list = el('ul', 'region-bars');
   const counts = period.by_region;
@@ -140,7 +153,7 @@ export function renderProgress(container, { entries, logbook, today, options = {
   }
   const head = el('div', 'progress-headline');
   head.append(el('span', 'progress-count', String(period.count)), el('span', 'progress-of', ` of ${period.target}`));
-  section.append(el('h2', 'progress-title', `Logbook year ${period.number}`), head);
+  section.append(el('h3', 'progress-title', `Logbook year ${period.number}`), head);
   section.append(el('p', `progress-sentence status-${period.status}`, paceSentence(period)));
   const nudge = skillFadeNudge(progress);
   if (nudge) {
@@ -149,7 +162,7 @@ export function renderProgress(container, { entries, logbook, today, options = {
     section.append(box);
   }
   const figure = el('figure', 'progress-figure');
-  figure.append(chart(entries || [], period, today), el('figcaption', 'sr-only', chartText(period, today)));
+  figure.append(chart(entries || [], period, today), legend(period), el('figcaption', 'sr-only', chartText(period, today)));
   section.append(figure, el('h3', 'progress-subtitle', 'Scans by region'), regionBars(period, progress, regionLabels));
   container.replaceChildren(section);
   return progress;

@@ -36,8 +36,13 @@ class SignInForm(FlaskForm):
 
 
 def home_for(user: User) -> str:
-    """Where a user lands after signing in: students the app, staff their pages."""
-    return url_for("pwa.index") if user.role == "student" else url_for("web.home")
+    """Where a user lands after signing in on the web: staff the cohort, students their logbook.
+
+    Students sign in on the web from a laptop; on a phone the app signs in with a device token.
+    """
+    if user.role == "student":
+        return url_for("web.student", student_id=user.id)
+    return url_for("web.home")
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -30,10 +30,12 @@ def test_tutor_signs_in_and_lands_on_staff_pages(client, make_user):
     assert "Tess Tutor" in page.get_data(as_text=True)
 
 
-def test_student_lands_on_the_app(client, make_user):
-    make_user("student", email="sam@example.org")
+def test_student_lands_on_their_web_logbook(client, make_user):
+    student = make_user("student", email="sam@example.org")
     response = sign_in_on_web(client, "sam@example.org")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/students/{student.id}")
+    assert client.get(response.headers["Location"]).status_code == 200
 
 
 def test_wrong_password_shows_a_message_and_no_session(client, make_user):

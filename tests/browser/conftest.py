@@ -6,29 +6,21 @@ Reusable by any browser test package: `live_server`, `browser`, `phone`, `studen
 
 from __future__ import annotations
 
-import contextlib
-import io
-import json
 import os
 import shutil
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from server.auth import tokens
 from server.extensions import db
 from server.models import User
 from server.services import accounts
+from tests.browser.live import CHROMIUM, LAUNCH_ARGS, serve
 from tests.conftest import PASSWORD, make_app, wipe
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+__all__ = ["CHROMIUM", "LAUNCH_ARGS", "PASSWORD"]
+
 INSTALL_HINT = (
     "Chromium is needed for the browser tests: `apt-get install chromium` and "
     "`pip install -r requirements-dev.txt` (or set CHROMIUM=/path/to/chromium)."
@@ -50,56 +42,14 @@ def _missing(message: str) -> None:
     pytest.skip(message)
 
 
-@dataclass
-class LiveServer:
-    """The app served on 127.0.0.1 in a thread; `hits` lists the paths it was asked for and
-    `pushed_ops` the op ids of every push body that reached it."""
-
-    app: object
-    url: str = ""
-    hits: list = field(default_factory=list)
-    pushed_ops: list = field(default_factory=list)
-
-    def count(self, prefix: str = "/") -> int:
-        """How many requests reached the server whose path starts with `prefix`."""
-        return sum(1 for path in self.hits if path.startswith(prefix))
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        """Keep test output readable: no access log."""
-
-
-class _Recorder:
-    def __init__(self, wsgi_app, live):
-        self.wsgi_app, self.live = wsgi_app, live
-
-    def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "")
-        self.live.hits.append(path)
-        if path == "/api/v1/sync/push":
-            body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-            environ["wsgi.input"] = io.BytesIO(body)
-            with contextlib.suppress(ValueError, KeyError, TypeError):
-                self.live.pushed_ops.extend(op["op_id"] for op in json.loads(body)["ops"])
-        return self.wsgi_app(environ, start_response)
-
-
 @pytest.fixture(scope="module")
 def live_server(database_url, _schema):
     """The app on a free port of 127.0.0.1 (a secure context), one per test module."""
     _need_browser()
     app = make_app(database_url, PWA_BUILD="")
     wipe(app)
-    live = LiveServer(app)
-    app.wsgi_app = _Recorder(app.wsgi_app, live)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    live.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield live
-    server.shutdown()
-    thread.join(5)
+    with serve(app) as live:
+        yield live
     wipe(app)
 
 

@@ -9,6 +9,7 @@ from flask import abort, g
 from ..schemas.progress import ProgressSchema
 from ..services import progress
 from . import bp, roles_required
+from .openapi import documented
 
 
 def server_today() -> dt.date:
@@ -17,6 +18,7 @@ def server_today() -> dt.date:
 
 
 @bp.get("/progress")
+@documented(response=ProgressSchema, errors=(403,))
 @roles_required("student")
 def own_progress():
     """The signed-in student's progress: periods, pace, skill fade and breadth."""
@@ -24,6 +26,7 @@ def own_progress():
 
 
 @bp.get("/students/<int:student_id>/progress")
+@documented(response=ProgressSchema, errors=(403, 404))
 @roles_required("tutor", "admin")
 def student_progress(student_id: int):
     """A student's progress, for their tutor or an admin (404 for anyone else)."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask import abort, g, request
 
-from ..schemas.entries import EntrySchema
-from ..schemas.progress import CohortRowSchema, EntriesQuerySchema
+from ..schemas.progress import CohortRowSchema, EntriesQuerySchema, StudentEntriesSchema
 from ..services import progress
 from . import bp, roles_required
+from .openapi import documented
 from .progress import server_today
 
 
 @bp.get("/students")
+@documented(response=CohortRowSchema(many=True), errors=(403,))
 @roles_required("tutor", "admin")
 def list_students():
     """The students the viewer may see, with this year's count, target, status and pace."""
@@ -19,6 +20,7 @@ def list_students():
 
 
 @bp.get("/students/<int:student_id>/entries")
+@documented(query=EntriesQuerySchema, response=StudentEntriesSchema, errors=(403, 404, 422))
 @roles_required("tutor", "admin")
 def student_entries(student_id: int):
     """A student's entries, newest first, 50 a page, optionally in one logbook period."""
@@ -29,5 +31,4 @@ def student_entries(student_id: int):
     result = progress.student_entries(student, query["period"], query["page"])
     if result is None:
         abort(404, description=f"This logbook has no period {query['period']}.")
-    result["entries"] = EntrySchema(many=True).dump(result["entries"])
-    return result
+    return StudentEntriesSchema().dump(result)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from .entries import EntrySchema
+
 STATUS = validate.OneOf(["upcoming", "on_track", "at_risk", "met", "missed"])
 Counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
@@ -16,6 +18,15 @@ class EntriesQuerySchema(Schema):
 
     period = fields.Integer(load_default=None, validate=validate.Range(min=1))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+
+
+class StudentEntriesSchema(Schema):
+    """GET /students/<id>/entries: a page of a student's entries, newest first."""
+
+    entries = fields.List(fields.Nested(EntrySchema))
+    page = fields.Integer()
+    pages = fields.Integer()
+    total = fields.Integer()
 
 
 class PeriodSchema(Schema):

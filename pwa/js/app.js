@@ -42,6 +42,7 @@ export async function route() {
   else {
     claim(main);
     replace(main, session.form.node);
+    if (!performance.getEntriesByName('form-ready').length) performance.mark('form-ready');
   }
 }
 

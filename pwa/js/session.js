@@ -22,10 +22,12 @@ export class Session {
 
   /** Load the device's copy and build the form. */
   async open() {
-    this.vocab = mergeVocabulary(await this.store.getMeta('vocabulary'));
-    this.entries = await this.store.entries();
+    const [vocabulary, entries, deviceId] = await Promise.all(
+      [this.store.getMeta('vocabulary'), this.store.entries(), db.deviceId()]);
+    this.vocab = mergeVocabulary(vocabulary);
+    this.entries = entries;
     this.engine = new SyncEngine({ db: this.store, token: this.auth.token, userId: this.user.id,
-      deviceId: await db.deviceId(), onChange: (state) => this.onSync(state) });
+      deviceId, onChange: (state) => this.onSync(state) });
     this.form = createEntryForm({ vocab: this.vocab, today: this.today, lastEntry: () => this.lastEntry(),
       onSave: (entry) => this.save(entry), draftKey: `scanlog-draft-${this.user.id}` });
     if (!this.auth.expired) this.refreshAccount();

@@ -32,6 +32,7 @@ async function renderProgressScreen() {
 /** Show the screen named in the address (#log, #logbook, #progress). */
 export async function route() {
   if (!session) return;
+  window.scrollTo(0, 0);
   const screen = (location.hash || '#log').slice(1);
   for (const link of tabs.querySelectorAll('a')) {
     if (link.dataset.screen === screen) link.setAttribute('aria-current', 'page');

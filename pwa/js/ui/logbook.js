@@ -96,8 +96,8 @@ function entryButton(entry, vocab, onclick) {
   if (entry.critical_incident) tags.push(el('span', { class: 'tag' }, 'Critical incident'));
   return el('button', { type: 'button', class: 'entry-item', 'data-id': entry.id, onclick },
     el('strong', {}, `${labelOf(vocab, 'regions', entry.region)} · ${labelOf(vocab, 'sides', entry.side)}`),
-    el('span', { class: 'meta' }, displayDate(entry.scanned_on), '·',
-      labelOf(vocab, 'activities', entry.activity), tags));
+    el('span', { class: 'meta' }, el('span', {}, displayDate(entry.scanned_on)),
+      el('span', {}, labelOf(vocab, 'activities', entry.activity)), tags));
 }
 
 /** The fields of an entry as a description list. */

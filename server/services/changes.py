@@ -10,9 +10,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
 from ..models import ChangeCounter, DailyCount, DailyTotal, Entry
@@ -59,35 +63,46 @@ def count_key(entry: Entry | None) -> CountKey | None:
 
 def move_daily_count(owner_id: int, before: CountKey | None, after: CountKey | None) -> None:
     """Move one scan from `before` to `after` in the owner's daily counts and day totals."""
-    if before == after:
+    move_daily_counts(owner_id, [(before, after)])
+
+
+def move_daily_counts(
+    owner_id: int, moves: Iterable[tuple[CountKey | None, CountKey | None]]
+) -> None:
+    """Move many scans at once (a push batch): the moves are netted, then each table gets one
+    multi-row upsert (and a DELETE of emptied rows if anything went down), however many moves."""
+    by_key: Counter[tuple] = Counter()
+    by_day: Counter[tuple] = Counter()
+    for before, after in moves:
+        if before == after:
+            continue
+        for key, delta in ((before, -1), (after, +1)):
+            if key is not None:
+                by_key[tuple(key)] += delta
+                by_day[(key.day,)] += delta
+    _apply_deltas(DailyCount, owner_id, ("day", "region", "activity"), by_key)
+    _apply_deltas(DailyTotal, owner_id, ("day",), by_day)
+
+
+def _apply_deltas(model, owner_id: int, columns: tuple[str, ...], deltas: Counter) -> None:
+    rows = [
+        {"owner_id": owner_id, "count": delta, **dict(zip(columns, key, strict=True))}
+        for key, delta in deltas.items()
+        if delta
+    ]
+    if not rows:
         return
-    if before is not None:
-        _bump(DailyCount, {"owner_id": owner_id, **before._asdict()}, -1)
-    if after is not None:
-        _bump(DailyCount, {"owner_id": owner_id, **after._asdict()}, +1)
-    before_day = before.day if before else None
-    after_day = after.day if after else None
-    if before_day != after_day:
-        if before_day is not None:
-            _bump(DailyTotal, {"owner_id": owner_id, "day": before_day}, -1)
-        if after_day is not None:
-            _bump(DailyTotal, {"owner_id": owner_id, "day": after_day}, +1)
-
-
-def _bump(model, key: dict, delta: int) -> None:
-    where = [getattr(model, column) == value for column, value in key.items()]
-    result = db.session.execute(
-        update(model)
-        .where(*where)
-        .values(count=model.count + delta)
-        .execution_options(synchronize_session=False)
+    table = model.__table__
+    # INSERT ... ON CONFLICT DO UPDATE: SQLite and PostgreSQL both have it, so every key is
+    # one row of one multi-row statement, whether it exists yet or not.
+    dialect = db.session.get_bind().dialect.name
+    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+    db.session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[table.c.owner_id, *(table.c[c] for c in columns)],
+            set_={"count": table.c.count + upsert.excluded.count},
+        ),
+        rows,
     )
-    if result.rowcount == 0 and delta > 0:
-        db.session.add(model(count=delta, **key))
-        db.session.flush()
-    elif delta < 0:
-        db.session.execute(
-            delete(model)
-            .where(*where, model.count <= 0)
-            .execution_options(synchronize_session=False)
-        )
+    if any(row["count"] < 0 for row in rows):
+        db.session.execute(delete(table).where(table.c.owner_id == owner_id, table.c.count <= 0))

@@ -37,6 +37,7 @@ class Finding:
     end: int
 
 
+_DIGIT = re.compile(r"\d")
 # Ten digits, alone or grouped 3-3-4 with spaces or hyphens; never part of a longer number.
 _NHS = re.compile(r"(?<![\d.,])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\d])")
 # "NHS no 123 456 7890": flagged even when the check digit is wrong (a mistyped number).
@@ -88,8 +89,8 @@ def nhs_check_digit_ok(digits: str) -> bool:
 
 def find_identifiers(text: str | None) -> list[Finding]:
     """The likely patient identifiers in `text`, in order of position (may be empty)."""
-    if not text:
-        return []
+    if not text or not _DIGIT.search(text):
+        return []  # every kind below holds digits: most clinical notes stop here
     found: list[Finding] = []
     for m in _NHS.finditer(text):
         if nhs_check_digit_ok(m.group(1) + m.group(3) + m.group(4)):

@@ -15,9 +15,7 @@ from marshmallow import (
     Schema,
     ValidationError,
     fields,
-    pre_load,
     validate,
-    validates,
 )
 
 from ..domain import vocabulary
@@ -30,19 +28,21 @@ MAX_OPS = 100
 COMMENT_MAX = 2000
 PROMPTS = ("clinical_question", "technical_issues", "findings", "pathway_role")
 TEXT_FIELDS = (*PROMPTS, "notes")
-READ_ONLY = ("version", "seq", "deleted", "created_at", "updated_at")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def utc_text(value: dt.datetime) -> str:
+    """A timestamp as ISO 8601 UTC with a `Z`, to the millisecond."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 class UTCDateTime(fields.DateTime):
     """A timestamp shown as ISO 8601 UTC with a `Z`, to the millisecond."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC)
-        return value.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+        return None if value is None else utc_text(value)
 
 
 class Uuid(fields.String):
@@ -60,11 +60,24 @@ class Uuid(fields.String):
 
 
 class Text(fields.String):
-    """Free text: trimmed; null reads as empty."""
+    """Free text: trimmed (null reads as empty), bounded in length, with no patient identifier.
 
-    def __init__(self, *args, **kwargs):
+    The checks run in one step rather than as a chain of validators: a push loads 100
+    entries of five texts each, and this is the hot path of the sync benchmark.
+    """
+
+    default_error_messages = {
+        "too_long": "At most {max} characters.",
+        "too_short": "Cannot be empty.",
+    }
+
+    def __init__(self, max_length: int, min_length: int = 0, **kwargs):
         kwargs.setdefault("allow_none", True)
-        super().__init__(*args, **kwargs)
+        metadata = {"maxLength": max_length, **kwargs.pop("metadata", {})}
+        if min_length:
+            metadata["minLength"] = min_length
+        super().__init__(metadata=metadata, **kwargs)
+        self.max_length, self.min_length = max_length, min_length
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
         if value is None:
@@ -72,22 +85,59 @@ class Text(fields.String):
         return super().deserialize(value, attr, data, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if len(text) > self.max_length:
+            raise self.make_error("too_long", max=self.max_length)
+        if len(text) < self.min_length:
+            raise self.make_error("too_short")
+        no_identifiers(text)
+        return text
 
 
 class Code(fields.String):
-    """A vocabulary code (trimmed), one of `codes`."""
+    """A code of one vocabulary list (trimmed)."""
 
-    def __init__(self, codes, list_name: str, **kwargs):
-        choices = ", ".join(code for code, _ in vocabulary.VOCABULARY[list_name])
-        super().__init__(
-            validate=validate.OneOf(codes, error=f"Must be one of: {choices}."),
-            metadata={"enum": sorted(codes)},
-            **kwargs,
-        )
+    def __init__(self, list_name: str, **kwargs):
+        codes = [code for code, _ in vocabulary.VOCABULARY[list_name]]
+        super().__init__(metadata={"enum": codes}, **kwargs)
+        self.codes = frozenset(codes)
+        self.error_messages["one_of"] = f"Must be one of: {', '.join(codes)}."
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if value not in self.codes:
+            raise self.make_error("one_of")
+        return value
+
+
+class ScanDate(fields.Date):
+    """The day of a scan: from 2000-01-01 to tomorrow (the server's date may lag the device's)."""
+
+    default_error_messages = {
+        "future": "Cannot be in the future.",
+        "too_early": f"Cannot be before {EARLIEST_SCAN.isoformat()}.",
+    }
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        today = self.parent.today or dt.datetime.now(dt.UTC).date()
+        if day > today + FUTURE_SLACK:
+            raise self.make_error("future")
+        if day < EARLIEST_SCAN:
+            raise self.make_error("too_early")
+        return day
+
+
+class ReadOnly(fields.Raw):
+    """A field the server owns: named in the docs, refused by name when a device sends it."""
+
+    default_error_messages = {"read_only": "Read-only: the server sets this field."}
+
+    def __init__(self, **kwargs):
+        super().__init__(metadata={"readOnly": True}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        raise self.make_error("read_only")
 
 
 class StrictBoolean(fields.Boolean):
@@ -107,11 +157,7 @@ def no_identifiers(value: str) -> None:
 
 
 def _prompt() -> Text:
-    return Text(
-        load_default="",
-        validate=[validate.Length(max=PROMPT_MAX), no_identifiers],
-        metadata={"description": f"Optional plain text, at most {PROMPT_MAX} characters."},
-    )
+    return Text(PROMPT_MAX, load_default="", metadata={"description": "Optional plain text."})
 
 
 class EntryInSchema(Schema):
@@ -121,44 +167,27 @@ class EntryInSchema(Schema):
         unknown = RAISE
 
     id = Uuid(metadata={"description": "Optional; if given, equals the op's entry_id."})
-    scanned_on = fields.Date(required=True)
-    region = Code(vocabulary.REGION_CODES, "regions", required=True)
-    side = Code(vocabulary.SIDE_CODES, "sides", required=True)
-    activity = Code(vocabulary.ACTIVITY_CODES, "activities", required=True)
-    supervision = Code(vocabulary.SUPERVISION_CODES, "supervision_levels", required=True)
+    scanned_on = ScanDate(required=True)
+    region = Code("regions", required=True)
+    side = Code("sides", required=True)
+    activity = Code("activities", required=True)
+    supervision = Code("supervision_levels", required=True)
     clinical_question = _prompt()
     technical_issues = _prompt()
     findings = _prompt()
     pathway_role = _prompt()
-    notes = Text(
-        load_default="",
-        validate=[validate.Length(max=NOTES_MAX), no_identifiers],
-        metadata={"description": f"Optional plain text, at most {NOTES_MAX} characters."},
-    )
+    notes = Text(NOTES_MAX, load_default="", metadata={"description": "Optional plain text."})
     critical_incident = StrictBoolean(load_default=False)
+
+    version = ReadOnly()
+    seq = ReadOnly()
+    deleted = ReadOnly()
+    created_at = ReadOnly()
+    updated_at = ReadOnly()
 
     def __init__(self, *args, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.today = today
-
-    @pre_load
-    def _refuse_read_only(self, data, **_kwargs):
-        """Server-owned fields are named as such, not as unknown."""
-        if isinstance(data, dict):
-            sent = [name for name in READ_ONLY if name in data]
-            if sent:
-                raise ValidationError(
-                    {name: ["Read-only: the server sets this field."] for name in sent}
-                )
-        return data
-
-    @validates("scanned_on")
-    def _scanned_on_plausible(self, value: dt.date, **_kwargs) -> None:
-        today = self.today or dt.datetime.now(dt.UTC).date()
-        if value > today + FUTURE_SLACK:
-            raise ValidationError("Cannot be in the future.")
-        if value < EARLIEST_SCAN:
-            raise ValidationError(f"Cannot be before {EARLIEST_SCAN.isoformat()}.")
+        self.today = today  # for ScanDate; None reads the clock
 
 
 class EntrySchema(Schema):
@@ -181,6 +210,31 @@ class EntrySchema(Schema):
     deleted = fields.Boolean(dump_only=True)
     created_at = UTCDateTime(dump_only=True)
     updated_at = UTCDateTime(dump_only=True)
+
+
+def _dumper(field: fields.Field):
+    if isinstance(field, UTCDateTime):
+        return utc_text
+    if isinstance(field, fields.Date):
+        return dt.date.isoformat
+    return None
+
+
+_ENTRY_DUMPERS = tuple((name, _dumper(f)) for name, f in EntrySchema._declared_fields.items())
+
+
+def entry_json(entry) -> dict:
+    """An entry (model or row dict) exactly as EntrySchema dumps it, about ten times faster.
+
+    Pushes answer with up to 100 entries and pulls page 1,000; the fields and their formats
+    still come from EntrySchema, and a test holds the two outputs equal.
+    """
+    get = entry.__getitem__ if isinstance(entry, dict) else entry.__getattribute__
+    shown = {}
+    for name, convert in _ENTRY_DUMPERS:
+        value = get(name)
+        shown[name] = convert(value) if convert is not None and value is not None else value
+    return shown
 
 
 class OpEnvelopeSchema(Schema):
@@ -277,14 +331,7 @@ class CommentInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    body = Text(
-        required=True,
-        allow_none=False,
-        validate=[
-            validate.Length(min=1, max=COMMENT_MAX, error="Write 1 to {max} characters."),
-            no_identifiers,
-        ],
-    )
+    body = Text(COMMENT_MAX, min_length=1, required=True)
 
 
 class PullResponseSchema(Schema):

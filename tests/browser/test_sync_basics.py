@@ -69,6 +69,8 @@ def test_250_queued_with_the_third_push_lost_all_arrive_once(phone, student, ser
     sign_in(page)
     phone.set_offline(True)
     seed_queue(page, 250)
+    page.reload()  # offline, from the cache
+    expect(pending_badge(page)).to_have_attribute("data-pending", "250")
     pushes = []
 
     def third_lost(route):

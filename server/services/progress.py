@@ -126,7 +126,7 @@ def _windows_subquery(windows: list[tuple[int, dt.date, dt.date, dt.date]]):
     )
 
 
-def _window_counts(windows: list[tuple[int, dt.date, dt.date, dt.date]]) -> dict:
+def _window_counts(windows: list[tuple[int, dt.date, dt.date, dt.date]], today: dt.date) -> dict:
     """{owner: (count in period, count in recent window)} for (owner, start, end, recent) rows.
 
     One grouped statement per chunk of students: the windows are joined in as literal rows,
@@ -135,7 +135,8 @@ def _window_counts(windows: list[tuple[int, dt.date, dt.date, dt.date]]) -> dict
     out: dict[int, tuple[int, int]] = {}
     for i in range(0, len(windows), WINDOW_CHUNK):
         w = _windows_subquery(windows[i : i + WINDOW_CHUNK])
-        recent = case((DailyTotal.day >= w.c.recent_on, DailyTotal.count), else_=0)
+        in_recent = DailyTotal.day.between(w.c.recent_on, today)  # not scans dated ahead
+        recent = case((in_recent, DailyTotal.count), else_=0)
         query = (
             select(w.c.owner_id, func.sum(DailyTotal.count), func.sum(recent))
             .join_from(
@@ -167,7 +168,7 @@ def cohort_rows(viewer: User, today: dt.date) -> list[dict]:
             focus[s.id] = period
             recent_start = recent_window(period, today)[0] if period.contains(today) else today
             windows.append((s.id, period.starts_on, period.ends_on, recent_start))
-    counts = _window_counts(windows)
+    counts = _window_counts(windows, today)
     return [_row(s, focus.get(s.id), counts.get(s.id, (0, 0)), today) for s in students]
 
 

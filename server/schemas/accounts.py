@@ -19,6 +19,8 @@ class LogbookSchema(Schema):
     pgcert_completed_on = fields.Date(allow_none=True)
     registration_ends_on = fields.Date(allow_none=True)
     annual_target = fields.Integer()
+    # Optional breadth rule (scans per region a year); null when off.
+    region_minimum = fields.Integer(allow_none=True)
 
 
 class UserSchema(Schema):

@@ -33,6 +33,7 @@ def test_token_reads_me_and_is_stored_hashed(app, client, make_user):
             "pgcert_completed_on": "2025-09-01",
             "registration_ends_on": "2028-08-31",
             "annual_target": 300,
+            "region_minimum": None,
         },
     }
     with app.app_context():

@@ -50,6 +50,7 @@ export class Session {
   }
 
   async save(entry) {
+    this.undoable = null;
     await this.store.saveEntry(entry);
     await this.liveEntries();
     const summary = await this.header();
@@ -108,8 +109,12 @@ export class Session {
       store: this.store, vocab: this.vocab,
       details: (entry, other) => entryDetails(entry, this.vocab, other),
       edit: (entry) => { this.form.load(entry); location.hash = '#log'; },
-      remove: (entry) => this.store.saveEntry(entry, 'delete').then(() => this.afterChange()),
-      undo: (entry) => this.restore(entry),
+      remove: (entry) => {
+        this.undoable = entry;
+        return this.store.saveEntry(entry, 'delete').then(() => this.afterChange());
+      },
+      undo: (entry) => { this.undoable = null; return this.restore(entry); },
+      undoOffer: () => this.undoable,
       resolve: (record, choice, merged) => this.resolve(record, choice, merged),
       accountSection: () => accountSection(this.accountActions()),
     };

@@ -77,6 +77,11 @@ def test_another_user_never_sends_the_first_users_queue(phone, student, server):
     assert server_entries(server.app) == []
     page.get_by_role("link", name="Logbook").click()
     page.click("#signout")
+    page.wait_for_selector("#signin")
+    with server.app.app_context():
+        alex = db.session.query(User).filter_by(email="alex@example.org").one()
+        phone_tokens = [t for t in tokens.tokens_of(alex) if t.device_name == "Chrome on Android"]
+        assert [bool(t.revoked_at) for t in phone_tokens] == [True], "sign-out revokes it"
     page.fill("#email", "sam@example.org")
     page.fill("#password", PASSWORD)
     page.click("#signin")

@@ -120,3 +120,19 @@ def test_a_device_clock_three_hours_off_changes_nothing(new_phone, student, serv
     fast.get_by_role("link", name="Logbook").click()
     expect(fast.locator(".entry-item")).to_have_count(1)
     expect(fast.locator(".entry-item .tag")).to_have_count(0)  # no conflict, nothing waiting
+
+
+def test_delete_with_undo_brings_the_scan_back(phone, student, server):
+    page = phone.new_page()
+    sign_in(page)
+    log_scan(page, region="elbow", notes="tennis elbow?")
+    synced(page)
+    page.get_by_role("link", name="Logbook").click()
+    page.locator(".entry-item", has_text="Elbow").click()
+    page.get_by_role("button", name="Delete", exact=True).click()
+    expect(page.locator(".entry-item")).to_have_count(0)
+    page.click("#undo")
+    expect(page.locator(".entry-item", has_text="Elbow")).to_have_count(1)
+    synced(page)
+    live = server_entries(server.app, include_deleted=False)
+    assert [r["notes"] for r in live] == ["tennis elbow?"]

@@ -22,6 +22,11 @@ export async function renderLogbook(container, actions, filter = {}) {
   const rerender = (next) => renderLogbook(container, actions, next);
   const status = el('p', { class: 'status', role: 'status', id: 'logbook-status' }, actions.message || '');
   actions.message = '';
+  if (actions.undoOffer()) {
+    // The offer stays across re-renders (a sync finishing) until used or replaced.
+    replace(status, 'Entry deleted. ', el('button', { type: 'button', class: 'button', id: 'undo',
+      onclick: async () => { await actions.undo(actions.undoOffer()); actions.message = 'Entry restored.'; rerender(filter); } }, 'Undo'));
+  }
   const list = el('ul', { class: 'entries', id: 'entry-list', 'aria-label': 'Entries' },
     visible.slice(0, SHOWN).map((entry) => el('li', {}, entryButton(entry, vocab, () => showEntry(entry)))));
 
@@ -49,11 +54,7 @@ export async function renderLogbook(container, actions, filter = {}) {
 
   async function remove(entry) {
     await actions.remove(entry);
-    const undo = el('button', { type: 'button', class: 'button', id: 'undo',
-      onclick: async () => { await actions.undo(entry); actions.message = 'Entry restored.'; rerender(filter); } }, 'Undo');
     await rerender(filter);
-    const where = container.querySelector('#logbook-status');
-    if (where) replace(where, 'Entry deleted. ', undo);
   }
 
   const regionFilter = el('fieldset', {},

@@ -74,10 +74,12 @@ def playwright_instance():
 
 
 @pytest.fixture(scope="session")
-def browser(playwright_instance):
-    """One headless Chromium for the whole session."""
+def browser(playwright_instance, request):
+    """One headless Chromium for the whole session (its version is logged once)."""
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-    print(f"\nChromium {browser.version}")
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"\nbrowser.version: Chromium {browser.version}")
     yield browser
     browser.close()
 

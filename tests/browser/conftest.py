@@ -6,6 +6,7 @@ Reusable by any browser test package: `live_server`, `browser`, `phone`, `studen
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -77,9 +78,9 @@ def playwright_instance():
 def browser(playwright_instance, request):
     """One headless Chromium for the whole session (its version is logged once)."""
     browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(f"\nbrowser.version: Chromium {browser.version}")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        print(f"\nbrowser.version: Chromium {browser.version}")
     yield browser
     browser.close()
 

@@ -43,7 +43,8 @@ def test_wrong_password_says_so(phone, student):
 
 def test_offline_reload_renders_from_cache_with_zero_server_hits(phone, student, server):
     page = phone.new_page()
-    sign_in(page)
+    with page.expect_response("**/api/v1/vocabulary"):  # the last start-up request
+        sign_in(page)
     server.hits.clear()
     phone.set_offline(True)
     page.reload()

@@ -45,6 +45,7 @@ def test_offline_reload_renders_from_cache_with_zero_server_hits(phone, student,
     page = phone.new_page()
     with page.expect_response("**/api/v1/vocabulary"):  # the last start-up request
         sign_in(page)
+    expect(page.locator("#sync-badge")).to_contain_text("All synced")  # and the first sync
     server.hits.clear()
     phone.set_offline(True)
     page.reload()

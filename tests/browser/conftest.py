@@ -87,13 +87,15 @@ def browser(playwright_instance, request):
 
 @pytest.fixture
 def new_phone(browser, playwright_instance, server):
-    """Open a new phone (a Pixel 7 browser context on the live server); closed after the test."""
+    """Open a new phone (a browser context on the live server, a Pixel 7 unless `device` names
+    another); closed after the test."""
     contexts = []
 
-    def _open(**options):
-        device = dict(playwright_instance.devices["Pixel 7"])
-        device.pop("default_browser_type", None)
-        context = browser.new_context(**device, base_url=server.url, **options)
+    def _open(device="Pixel 7", **options):
+        settings = dict(playwright_instance.devices[device])
+        settings.pop("default_browser_type", None)
+        settings.update(options)
+        context = browser.new_context(**settings, base_url=server.url)
         contexts.append(context)
         return context
 

@@ -71,3 +71,14 @@ def test_the_app_is_installable(playwright_instance, server, tmp_path):
         assert manifest["errors"] == []
     finally:
         context.close()
+
+
+def test_iphone_users_are_told_to_add_the_app_to_the_home_screen(new_phone, server):
+    page = new_phone(device="iPhone 14").new_page()
+    page.goto("/")
+    hint = page.locator("#ios-hint")
+    expect(hint).to_contain_text("Add to Home Screen")
+    hint.get_by_role("button", name="OK").click()
+    page.reload()
+    page.wait_for_selector("#signin")
+    expect(hint).to_have_count(0)

@@ -89,9 +89,6 @@ function signedOut() {
 }
 
 async function boot() {
-  watchForUpdates().catch((error) => console.warn('No service worker', error));
-  navigator.storage?.persist?.().catch(() => {});
-  iosHint();
   window.addEventListener('hashchange', route);
   // Tapping the tab you are on goes back to its start (the list, from an entry's page).
   tabs.addEventListener('click', (event) => {
@@ -104,6 +101,10 @@ async function boot() {
   const auth = await db.getAuth();
   if (auth) await start(auth);
   else signedOut();
+  // After the first screen: the form comes first, housekeeping second.
+  watchForUpdates().catch((error) => console.warn('No service worker', error));
+  navigator.storage?.persist?.().catch(() => {});
+  iosHint();
 }
 
 boot();

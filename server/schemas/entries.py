@@ -45,7 +45,16 @@ class UTCDateTime(fields.DateTime):
         return None if value is None else utc_text(value)
 
 
-class Uuid(fields.String):
+class _SelfChecked:
+    """For fields whose checks live in `_deserialize`: skip marshmallow's validator chain
+    when there is none (it builds an And() on every call: a quarter of a push's loading)."""
+
+    def _validate(self, value):
+        if self.validators:
+            super()._validate(value)
+
+
+class Uuid(_SelfChecked, fields.String):
     """A UUID in its canonical lower-case form (as crypto.randomUUID() makes it)."""
 
     default_error_messages = {
@@ -59,7 +68,7 @@ class Uuid(fields.String):
         return value
 
 
-class Text(fields.String):
+class Text(_SelfChecked, fields.String):
     """Free text: trimmed (null reads as empty), bounded in length, with no patient identifier.
 
     The checks run in one step rather than as a chain of validators: a push loads 100
@@ -94,23 +103,43 @@ class Text(fields.String):
         return text
 
 
-class Code(fields.String):
-    """A code of one vocabulary list (trimmed)."""
+class Choice(_SelfChecked, fields.String):
+    """One of a few fixed words (trimmed)."""
 
-    def __init__(self, list_name: str, **kwargs):
-        codes = [code for code, _ in vocabulary.VOCABULARY[list_name]]
-        super().__init__(metadata={"enum": codes}, **kwargs)
-        self.codes = frozenset(codes)
-        self.error_messages["one_of"] = f"Must be one of: {', '.join(codes)}."
+    def __init__(self, choices: list[str], **kwargs):
+        super().__init__(metadata={"enum": choices}, **kwargs)
+        self.choices = frozenset(choices)
+        self.error_messages["one_of"] = f"Must be one of: {', '.join(choices)}."
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs).strip()
-        if value not in self.codes:
+        if value not in self.choices:
             raise self.make_error("one_of")
         return value
 
 
-class ScanDate(fields.Date):
+def Code(list_name: str, **kwargs) -> Choice:  # noqa: N802  (reads as a field class)
+    """A code of one vocabulary list."""
+    return Choice([code for code, _ in vocabulary.VOCABULARY[list_name]], **kwargs)
+
+
+class Version(_SelfChecked, fields.Integer):
+    """A version number: a JSON integer, 0 or more."""
+
+    default_error_messages = {"negative": "Must be greater than or equal to 0."}
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, metadata={"minimum": 0, **kwargs.pop("metadata", {})},
+                         **kwargs)  # fmt: skip
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        number = super()._deserialize(value, attr, data, **kwargs)
+        if number < 0:
+            raise self.make_error("negative")
+        return number
+
+
+class ScanDate(_SelfChecked, fields.Date):
     """The day of a scan: from 2000-01-01 to tomorrow (the server's date may lag the device's)."""
 
     default_error_messages = {
@@ -128,7 +157,7 @@ class ScanDate(fields.Date):
         return day
 
 
-class ReadOnly(fields.Raw):
+class ReadOnly(_SelfChecked, fields.Raw):
     """A field the server owns: named in the docs, refused by name when a device sends it."""
 
     default_error_messages = {"read_only": "Read-only: the server sets this field."}
@@ -140,7 +169,7 @@ class ReadOnly(fields.Raw):
         raise self.make_error("read_only")
 
 
-class StrictBoolean(fields.Boolean):
+class StrictBoolean(_SelfChecked, fields.Boolean):
     """true or false, nothing else (not 1, not "yes")."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -245,11 +274,9 @@ class OpEnvelopeSchema(Schema):
 
     op_id = Uuid(required=True)
     entry_id = Uuid(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(["upsert", "delete"]))
-    base_version = fields.Integer(
+    kind = Choice(["upsert", "delete"], required=True)
+    base_version = Version(
         required=True,
-        strict=True,
-        validate=validate.Range(min=0),
         metadata={"description": "The server version the change was made from; 0 to create."},
     )
     entry = fields.Raw(load_default=None, allow_none=True)

@@ -143,7 +143,7 @@ def sign_in(page, email="sam@example.org", password=PASSWORD, *, wait_sw=True):
         wait_for_service_worker(page)
 
 
-def wait_until(page, condition: str, timeout_ms: int = 10000):
+def wait_until(page, condition: str, timeout_ms: int = 30000):
     """Poll a JS expression in the page until it is truthy (CSP-safe: no eval in the page)."""
     return page.evaluate(
         """async ([condition, timeout]) => {

@@ -33,8 +33,8 @@ from . import accounts, changes
 
 APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
 # A unique-key race with another logbook (two users sending the same new entry id or op id at
-# once) surfaces as an IntegrityError at flush: the batch is rolled back and run again, and the
-# second run sees the other row and answers `rejected`.
+# once) surfaces as an IntegrityError when the batch is written: it is rolled back and run
+# again, and the second run sees the other row and answers `rejected`.
 _ATTEMPTS = 3
 
 _envelope_schema = OpEnvelopeSchema()
@@ -64,8 +64,7 @@ def _validate(raw: Any, entry_schema: EntryInSchema) -> _Op:
     try:
         envelope = _envelope_schema.load(raw)
     except ValidationError as e:
-        messages = e.messages if isinstance(e.messages, dict) else {"_schema": e.messages}
-        op.errors = dict(messages)
+        op.errors = e.normalized_messages()  # an op that is not an object: under "_schema"
         if "op_id" not in op.errors:
             op.op_id = raw_op_id  # still remembered, so a retry gets the same answer
         return op
@@ -78,8 +77,10 @@ def _validate(raw: Any, entry_schema: EntryInSchema) -> _Op:
         return op
     try:
         op.data = entry_schema.load(envelope["entry"])
-    except ValidationError as e:
-        op.errors = e.messages if isinstance(e.messages, dict) else {"entry": e.messages}
+    except ValidationError as e:  # an entry that is not an object is named as "entry"
+        op.errors = {
+            "entry" if k == "_schema" else k: v for k, v in e.normalized_messages().items()
+        }
         return op
     if op.data.pop("id", op.entry_id) != op.entry_id:
         op.errors = {"id": ["Must equal the op's entry_id."]}

@@ -87,6 +87,14 @@ def test_an_upsert_without_an_entry_is_rejected(client, header):
     assert _reject(client, header, op) == {"entry": ["Missing data for required field."]}
 
 
+def test_an_entry_that_is_not_an_object_is_named(client, header):
+    """A string where the entry belongs: the message says "entry"."""
+    op = upsert(new_id())
+    op["entry"] = "shoulder, left"
+
+    assert _reject(client, header, op) == {"entry": ["Invalid input type."]}
+
+
 def test_an_entry_id_that_differs_from_the_ops_is_rejected(client, header):
     """The entry may carry its id, but it must be the op's entry_id."""
     assert _reject(client, header, upsert(new_id(), id=new_id())) == {

@@ -223,10 +223,11 @@ class _Batch:
 
     def write(self) -> None:
         """Write the batch: one statement per table and kind of change, then the counts."""
+        conn = db.session.connection()  # Core statements: no ORM layer per call
         if self.new_entries:
-            db.session.execute(insert(_ENTRIES), list(self.new_entries.values()))
+            conn.execute(insert(_ENTRIES), list(self.new_entries.values()))
         if self.changed:
-            db.session.execute(
+            conn.execute(
                 update(_ENTRIES)
                 .where(_ENTRIES.c.id == bindparam("k_id"))
                 .values({name: bindparam(f"v_{name}") for name in _ENTRY_CHANGES}),
@@ -236,9 +237,9 @@ class _Batch:
                 ],
             )
         if self.new_ops:
-            db.session.execute(insert(_SYNC_OPS), self.new_ops)
+            conn.execute(insert(_SYNC_OPS), self.new_ops)
         if self.copies:
-            db.session.execute(insert(_COPIES), self.copies)
+            conn.execute(insert(_COPIES), self.copies)
         changes.move_daily_counts(self.owner_id, self.count_moves)
 
 
@@ -246,7 +247,7 @@ def _read(table, key, values) -> dict[str, _Row]:
     """Rows of `table` whose `key` is one of `values`, by key (no ORM objects)."""
     if not values:
         return {}
-    rows = db.session.execute(select(table).where(key.in_(values))).mappings()
+    rows = db.session.connection().execute(select(table).where(key.in_(values))).mappings()
     return {row[key.name]: _Row(row) for row in rows}
 
 

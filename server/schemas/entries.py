@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from marshmallow import (
+    EXCLUDE,
     RAISE,
     Schema,
     ValidationError,
@@ -26,8 +27,6 @@ EARLIEST_SCAN = dt.date(2000, 1, 1)
 FUTURE_SLACK = dt.timedelta(days=1)  # the server's date may be behind the device's time zone
 MAX_OPS = 100
 COMMENT_MAX = 2000
-PROMPTS = ("clinical_question", "technical_issues", "findings", "pathway_role")
-TEXT_FIELDS = (*PROMPTS, "notes")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -118,7 +117,7 @@ class Choice(_SelfChecked, fields.String):
         return value
 
 
-def Code(list_name: str, **kwargs) -> Choice:  # noqa: N802  (reads as a field class)
+def Code(list_name: str, **kwargs) -> Choice:
     """A code of one vocabulary list."""
     return Choice([code for code, _ in vocabulary.VOCABULARY[list_name]], **kwargs)
 
@@ -129,8 +128,8 @@ class Version(_SelfChecked, fields.Integer):
     default_error_messages = {"negative": "Must be greater than or equal to 0."}
 
     def __init__(self, **kwargs):
-        super().__init__(strict=True, metadata={"minimum": 0, **kwargs.pop("metadata", {})},
-                         **kwargs)  # fmt: skip
+        metadata = {"minimum": 0, **kwargs.pop("metadata", {})}
+        super().__init__(strict=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         number = super()._deserialize(value, attr, data, **kwargs)
@@ -149,7 +148,7 @@ class ScanDate(_SelfChecked, fields.Date):
 
     def _deserialize(self, value, attr, data, **kwargs):
         day = super()._deserialize(value, attr, data, **kwargs)
-        today = self.parent.today or dt.datetime.now(dt.UTC).date()
+        today = getattr(self.parent, "today", None) or dt.datetime.now(dt.UTC).date()
         if day > today + FUTURE_SLACK:
             raise self.make_error("future")
         if day < EARLIEST_SCAN:
@@ -331,7 +330,10 @@ class PushResponseSchema(Schema):
 
 
 class PullQuerySchema(Schema):
-    """GET /sync/pull query string."""
+    """GET /sync/pull query string (other parameters, such as cache busters, are ignored)."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     since = fields.Integer(load_default=0, validate=validate.Range(min=0))
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
@@ -342,7 +344,7 @@ class CommentSchema(Schema):
 
     id = fields.Integer(dump_only=True)
     entry_id = fields.String(dump_only=True)
-    author_name = fields.Method("_author_name", dump_only=True)
+    author_name = fields.Method("_author_name", dump_only=True, metadata={"type": "string"})
     body = fields.String(dump_only=True)
     created_at = UTCDateTime(dump_only=True)
     seq = fields.Integer(dump_only=True)
@@ -390,6 +392,9 @@ class ConflictListSchema(Schema):
 
 class ConflictQuerySchema(Schema):
     """GET /sync/conflicts query string."""
+
+    class Meta:
+        unknown = EXCLUDE
 
     entry_id = Uuid(load_default=None)
 

@@ -109,6 +109,11 @@ def test_invalid_cursor_or_limit_is_422_naming_it(client, header, query, field):
     assert list(response.get_json()["errors"]) == [field]
 
 
+def test_other_query_parameters_are_ignored(client, header):
+    """A cache buster does not make the pull fail."""
+    assert client.get(f"{PULL}?since=0&_=1700000000", headers=header).status_code == 200
+
+
 def test_limit_defaults_to_200_and_may_be_1000(client, header):
     """The default page is 200 changes."""
     for _ in range(3):

@@ -78,7 +78,7 @@ _KNOWN = {
         "body": TokenRequestSchema,
         "response": TokenResponseSchema,
         "ok": 201,
-        "errors": (415, 422, 429),
+        "errors": (401, 415, 422, 429),  # 401: wrong email or password
     },
     "api.revoke_token": {"ok": 204},
     "api.me": {"response": UserSchema},

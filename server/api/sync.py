@@ -20,7 +20,6 @@ from . import bp, roles_required
 from .openapi import documented
 
 TOO_MANY_OPS = f"At most {MAX_OPS} ops in one push: send the rest in another batch."
-ONLY_STUDENTS = "Only students have a logbook to sync."
 
 
 @bp.post("/sync/push")

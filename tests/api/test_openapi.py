@@ -39,6 +39,7 @@ def test_the_document_is_openapi_3_with_bearer_auth(document):
     paths = document["paths"]
     assert paths["/api/v1/vocabulary"]["get"]["security"] == []
     assert paths["/api/v1/auth/token"]["post"]["security"] == []
+    assert "401" in paths["/api/v1/auth/token"]["post"]["responses"]  # wrong credentials
     assert "security" not in paths["/api/v1/sync/push"]["post"]
 
 

@@ -9,18 +9,6 @@ from tests.sync.helpers import check_integrity, delete, new_id, pull_all, push_o
 
 
 @pytest.fixture
-def student(make_user):
-    """A student with one entry."""
-    return make_user("student")
-
-
-@pytest.fixture
-def header(student, auth_header):
-    """The student's phone."""
-    return auth_header(student)
-
-
-@pytest.fixture
 def entry_id(client, header):
     """The id of the student's entry."""
     eid = new_id()

@@ -12,18 +12,6 @@ from tests.sync.helpers import PULL, check_integrity, new_id, pull_all, push_ok,
 
 
 @pytest.fixture
-def student(make_user):
-    """A student with a logbook."""
-    return make_user("student")
-
-
-@pytest.fixture
-def header(student, auth_header):
-    """The student's phone."""
-    return auth_header(student)
-
-
-@pytest.fixture
 def tutor_header(app, student, make_user, auth_header):
     """The header of a tutor assigned to the student."""
     tutor = make_user("tutor")

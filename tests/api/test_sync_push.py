@@ -26,18 +26,6 @@ from tests.sync.helpers import (
 )
 
 
-@pytest.fixture
-def student(make_user):
-    """A student with a logbook."""
-    return make_user("student")
-
-
-@pytest.fixture
-def header(student, auth_header):
-    """The student's phone."""
-    return auth_header(student)
-
-
 def test_create_update_delete_each_take_the_next_version_and_seq(app, client, student, header):
     """Versions count the changes of an entry; seqs count the changes of the logbook."""
     eid = new_id()

@@ -12,18 +12,6 @@ from server.models import SyncOp, utcnow
 from tests.sync.helpers import counts, delete, entry, new_id, push_ok, upsert
 
 
-@pytest.fixture
-def student(make_user):
-    """A student with a logbook."""
-    return make_user("student")
-
-
-@pytest.fixture
-def header(student, auth_header):
-    """The student's phone."""
-    return auth_header(student)
-
-
 def _reject(client, header, op) -> dict:
     [result] = push_ok(client, header, [op])
     assert result["status"] == "rejected" and result["entry"] is None

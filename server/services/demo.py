@@ -168,7 +168,8 @@ def load(today: dt.date, seed: int = 7) -> list[str]:
             "student",
             PASSWORD,
             pgcert_completed_on=pgcert,
-            registration_ends_on=dt.date(pgcert.year + 3, pgcert.month, pgcert.day),
+            registration_ends_on=dt.date(pgcert.year + 3, pgcert.month, pgcert.day)
+            - dt.timedelta(days=1),
         )
         accounts.assign_tutor(TUTOR_EMAIL, spec.email)
         last_day = today - dt.timedelta(days=spec.gap_days + 1)

@@ -30,21 +30,22 @@ def _failed(_response) -> bool:
     return bool(g.get("sign_in_failed"))
 
 
+# (config key of the limit, what the failures are counted by, limiter scope)
+_LIMITS = (
+    ("LOGIN_LIMIT", _address_and_email, "sign-in"),
+    ("LOGIN_LIMIT_PER_ADDRESS", get_remote_address, "sign-in-address"),
+)
+
+
 def throttle_sign_in(view):
     """Limit failed sign-ins per (address, email) and per address; 429 with Retry-After."""
-    view = limiter.limit(
-        lambda: current_app.config["LOGIN_LIMIT"],
-        key_func=_address_and_email,
-        deduct_when=_failed,
-        methods=["POST"],
-        scope="sign-in",
-        error_message=TOO_MANY,
-    )(view)
-    return limiter.limit(
-        lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"],
-        key_func=get_remote_address,
-        deduct_when=_failed,
-        methods=["POST"],
-        scope="sign-in-address",
-        error_message=TOO_MANY,
-    )(view)
+    for config_key, key_func, scope in _LIMITS:
+        view = limiter.limit(
+            lambda config_key=config_key: current_app.config[config_key],
+            key_func=key_func,
+            deduct_when=_failed,
+            methods=["POST"],
+            scope=scope,
+            error_message=TOO_MANY,
+        )(view)
+    return view

@@ -65,6 +65,6 @@ def tokens_of(user: User) -> list[DeviceToken]:
         db.session.scalars(
             select(DeviceToken)
             .where(DeviceToken.user_id == user.id)
-            .order_by(DeviceToken.created_at.desc())
+            .order_by(DeviceToken.created_at.desc(), DeviceToken.id.desc())
         )
     )

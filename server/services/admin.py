@@ -130,13 +130,7 @@ def set_active(admin: User, user: User, active: bool) -> None:
 
 def device_tokens(user: User) -> list[DeviceToken]:
     """A user's device tokens, newest first (revoked ones included)."""
-    return list(
-        db.session.scalars(
-            select(DeviceToken)
-            .where(DeviceToken.user_id == user.id)
-            .order_by(DeviceToken.created_at.desc(), DeviceToken.id.desc())
-        )
-    )
+    return tokens.tokens_of(user)
 
 
 def revoke_device(admin: User, user: User, token_id: int) -> DeviceToken | None:

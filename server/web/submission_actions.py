@@ -47,37 +47,35 @@ def _submission_for_tutor(submission_id: int) -> Submission:
     return row
 
 
-@bp.post("/submissions/<int:submission_id>/sign-off")
-@roles_required("tutor")
-def sign_off(submission_id: int):
-    """The tutor signs off one submitted logbook (never several at once)."""
+def _decide(submission_id: int, decide, done: str):
+    """Apply a tutor's decision on one submission and say how it went."""
     row = _submission_for_tutor(submission_id)
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        submissions.sign_off(current_user, row, form.comment.data)
+        decide(current_user, row, form.comment.data)
     except SubmissionError as e:
         db.session.rollback()
         flash(str(e), "error")
     else:
-        flash(f"Year {row.period} signed off.", "ok")
+        flash(done.format(period=row.period), "ok")
     return _to_period(row.student_id, row.period)
+
+
+@bp.post("/submissions/<int:submission_id>/sign-off")
+@roles_required("tutor")
+def sign_off(submission_id: int):
+    """The tutor signs off one submitted logbook (never several at once)."""
+    return _decide(submission_id, submissions.sign_off, "Year {period} signed off.")
 
 
 @bp.post("/submissions/<int:submission_id>/return")
 @roles_required("tutor")
 def return_submission(submission_id: int):
     """The tutor returns a submitted logbook with a comment saying what to change."""
-    row = _submission_for_tutor(submission_id)
-    form = DecisionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        submissions.return_for_changes(current_user, row, form.comment.data)
-    except SubmissionError as e:
-        db.session.rollback()
-        flash(str(e), "error")
-    else:
-        flash(f"Year {row.period} returned to the student with your comment.", "ok")
-    return _to_period(row.student_id, row.period)
+    return _decide(
+        submission_id,
+        submissions.return_for_changes,
+        "Year {period} returned to the student with your comment.",
+    )

@@ -43,49 +43,18 @@ def test_users_create_student_with_logbook(app):
         assert user.logbook.annual_target == 320
 
 
+def _create(app, email, role="tutor", password="a-good-password"):
+    args = "users create --email {} --name Someone --role {} --password {}"
+    return _run(app, *args.format(email, role, password).split())
+
+
 def test_users_create_refuses_duplicates_and_bad_input(app):
-    args = [
-        "users",
-        "create",
-        "--email",
-        "t@example.org",
-        "--name",
-        "T",
-        "--role",
-        "tutor",
-        "--password",
-        "a-good-password",
-    ]
-    assert _run(app, *args).exit_code == 0
-    again = _run(app, *args)
+    assert _create(app, "t@example.org").exit_code == 0
+    again = _create(app, "t@example.org")
     assert again.exit_code != 0 and "already exists" in again.output
-    bad_role = _run(
-        app,
-        "users",
-        "create",
-        "--email",
-        "u@example.org",
-        "--name",
-        "U",
-        "--role",
-        "wizard",
-        "--password",
-        "a-good-password",
-    )
+    bad_role = _create(app, "u@example.org", role="wizard")
     assert bad_role.exit_code != 0 and "wizard" in bad_role.output
-    short = _run(
-        app,
-        "users",
-        "create",
-        "--email",
-        "v@example.org",
-        "--name",
-        "V",
-        "--role",
-        "tutor",
-        "--password",
-        "short",
-    )
+    short = _create(app, "v@example.org", password="short")
     assert short.exit_code != 0 and "at least 10" in short.output
     with app.app_context():
         assert db.session.query(User).count() == 1

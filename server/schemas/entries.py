@@ -8,6 +8,7 @@ device_id), with timestamps in ISO 8601 UTC ending in `Z`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from marshmallow import (
@@ -242,9 +243,13 @@ class EntrySchema(Schema):
     updated_at = UTCDateTime(dump_only=True)
 
 
+# A push stamps all its entries with one time, and shows each twice (created_at, updated_at).
+_utc_text_memo = functools.lru_cache(maxsize=256)(utc_text)
+
+
 def _dumper(field: fields.Field):
     if isinstance(field, UTCDateTime):
-        return utc_text
+        return _utc_text_memo
     if isinstance(field, fields.Date):
         return dt.date.isoformat
     return None

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -92,17 +92,30 @@ def _apply_deltas(model, owner_id: int, columns: tuple[str, ...], deltas: Counte
     ]
     if not rows:
         return
-    table = model.__table__
-    # INSERT ... ON CONFLICT DO UPDATE: SQLite and PostgreSQL both have it, so every key is
-    # one row of one multi-row statement, whether it exists yet or not.
     dialect = db.session.get_bind().dialect.name
-    upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
-    db.session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=[table.c.owner_id, *(table.c[c] for c in columns)],
-            set_={"count": table.c.count + upsert.excluded.count},
-        ),
-        rows,
-    )
+    upsert, delete_emptied = _statements(model.__table__, columns, dialect)
+    conn = db.session.connection()  # Core statements: no ORM layer per call
+    conn.execute(upsert, rows)
     if any(row["count"] < 0 for row in rows):
-        db.session.execute(delete(table).where(table.c.owner_id == owner_id, table.c.count <= 0))
+        conn.execute(delete_emptied, {"owner_id": owner_id})
+
+
+_STATEMENTS: dict[tuple[str, str], tuple] = {}
+
+
+def _statements(table, columns: tuple[str, ...], dialect: str) -> tuple:
+    """The table's count upsert and its DELETE of emptied rows, built once per dialect (building
+    an ON CONFLICT construct costs more than running it on a batch's hundred rows)."""
+    key = (table.name, dialect)
+    if key not in _STATEMENTS:
+        # INSERT ... ON CONFLICT DO UPDATE: SQLite and PostgreSQL both have it, so every key is
+        # one row of one multi-row statement, whether it exists yet or not.
+        insert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(table)
+        _STATEMENTS[key] = (
+            insert.on_conflict_do_update(
+                index_elements=[table.c.owner_id, *(table.c[c] for c in columns)],
+                set_={"count": table.c.count + insert.excluded.count},
+            ),
+            delete(table).where(table.c.owner_id == bindparam("owner_id"), table.c.count <= 0),
+        )
+    return _STATEMENTS[key]

@@ -110,6 +110,22 @@ _ENTRIES, _SYNC_OPS, _COPIES = Entry.__table__, SyncOp.__table__, ConflictCopy._
 _ENTRY_CHANGES = tuple(
     c.name for c in _ENTRIES.columns if c.name not in {"id", "owner_id", "created_at"}
 )
+# The batch's statements are built once: building a Core construct per push costs more than
+# SQLAlchemy's cached compile of it.
+_INSERT_ENTRIES, _INSERT_SYNC_OPS, _INSERT_COPIES = (
+    insert(_ENTRIES),
+    insert(_SYNC_OPS),
+    insert(_COPIES),
+)
+_UPDATE_ENTRY = (
+    update(_ENTRIES)
+    .where(_ENTRIES.c.id == bindparam("k_id"))
+    .values({name: bindparam(f"v_{name}") for name in _ENTRY_CHANGES})
+)
+_SELECT_BY_KEY = {
+    key: select(key.table).where(key.in_(bindparam("keys", expanding=True)))
+    for key in (_ENTRIES.c.id, _SYNC_OPS.c.op_id)
+}
 
 
 @dataclass
@@ -233,21 +249,19 @@ class _Batch:
         """Write the batch: one statement per table and kind of change, then the counts."""
         conn = db.session.connection()  # Core statements: no ORM layer per call
         if self.new_entries:
-            conn.execute(insert(_ENTRIES), list(self.new_entries.values()))
+            conn.execute(_INSERT_ENTRIES, list(self.new_entries.values()))
         if self.changed:
             conn.execute(
-                update(_ENTRIES)
-                .where(_ENTRIES.c.id == bindparam("k_id"))
-                .values({name: bindparam(f"v_{name}") for name in _ENTRY_CHANGES}),
+                _UPDATE_ENTRY,
                 [
                     {"k_id": eid, **{f"v_{n}": self.entries[eid][n] for n in _ENTRY_CHANGES}}
                     for eid in sorted(self.changed)
                 ],
             )
         if self.new_ops:
-            conn.execute(insert(_SYNC_OPS), self.new_ops)
+            conn.execute(_INSERT_SYNC_OPS, self.new_ops)
         if self.copies:
-            conn.execute(insert(_COPIES), self.copies)
+            conn.execute(_INSERT_COPIES, self.copies)
         changes.move_daily_counts(self.owner_id, self.count_moves)
 
 
@@ -255,7 +269,7 @@ def _read(table, key, values) -> dict[str, _Row]:
     """Rows of `table` whose `key` is one of `values`, by key (no ORM objects)."""
     if not values:
         return {}
-    rows = db.session.connection().execute(select(table).where(key.in_(values))).mappings()
+    rows = db.session.connection().execute(_SELECT_BY_KEY[key], {"keys": values}).mappings()
     return {row[key.name]: _Row(row) for row in rows}
 
 

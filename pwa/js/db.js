@@ -105,8 +105,11 @@ export class UserDb {
       delete record._attention;
       delete record._conflict;
       record._touched = Date.now();
-      const unsent = (await opsFor(tx, entry.id)).find((op) => !op.sent);
+      const ops = await opsFor(tx, entry.id);
       const outbox = tx.objectStore('outbox');
+      // An op the server refused on its own is replaced by this edit (the server applied nothing).
+      for (const op of ops) if (op.held) outbox.delete(op.n);
+      const unsent = ops.find((op) => !op.sent);
       if (unsent) outbox.put({ ...unsent, kind, entry: record });
       else outbox.add({ op_id: newId(), entry_id: entry.id, kind, entry: record, sent: false });
       tx.objectStore('entries').put(record);
@@ -138,6 +141,18 @@ export class UserDb {
         if (dropLater) for (const o of later) outbox.delete(o.n);
         tx.objectStore('entries').put(record);
       }
+    });
+  }
+
+  /** Keep an op the server refused on its own on the device, out of later pushes, and mark its
+   * entry "needs attention" (an edit replaces the op). */
+  holdOp(op, attention) {
+    return this.conn.run(['entries', 'outbox'], 'readwrite', async (tx) => {
+      const stored = (await opsFor(tx, op.entry_id)).find((o) => o.n === op.n);
+      if (!stored) return;
+      tx.objectStore('outbox').put({ ...stored, held: true });
+      const local = (await get(tx, 'entries', op.entry_id)) || op.entry;
+      tx.objectStore('entries').put({ ...local, _pending: false, _attention: attention });
     });
   }
 
@@ -192,10 +207,18 @@ export class UserDb {
       .then((ops) => ops.some((op) => !op.sent));
   }
 
-  /** The number of entries with an op not yet answered by the server. */
+  /** The number of entries with an op waiting to be sent (or answered); held ones not counted. */
   pendingCount() {
-    return this.conn.run(['outbox'], 'readonly', (tx) => all(tx, 'outbox'))
-      .then((ops) => new Set(ops.map((op) => op.entry_id)).size);
+    return this.outboxCounts().then((counts) => counts.pending);
+  }
+
+  /** {pending, held}: entries waiting to sync, and entries whose op the server refused on its own. */
+  outboxCounts() {
+    return this.conn.run(['outbox'], 'readonly', (tx) => all(tx, 'outbox')).then((ops) => {
+      const held = new Set(ops.filter((op) => op.held).map((op) => op.entry_id));
+      const pending = new Set(ops.map((op) => op.entry_id).filter((id) => !held.has(id)));
+      return { pending: pending.size, held: held.size };
+    });
   }
 
   /** Entries whose latest change is not yet on the server (for the CSV export). */

@@ -12,6 +12,7 @@ export function pickBatch(ops, entriesById, limit = 100) {
     if (batch.length >= limit) break;
     if (seen.has(op.entry_id)) continue;
     seen.add(op.entry_id);
+    if (op.held) continue; // refused on its own: it (and later ops of its entry) wait for an edit
     if (op.sent) {
       batch.push(op);
     } else {
@@ -66,6 +67,22 @@ export function applyAnswer(op, result, local, later) {
 function pickServerFields(server) {
   const { version, seq, created_at, updated_at } = server;
   return { version, seq, created_at, updated_at };
+}
+
+/**
+ * True when a push failed as a whole for something in the batch itself (a 4xx other than 401,
+ * 408 and 429): retrying the same batch would fail the same way, so it is split instead.
+ */
+export function refusedWhole(status) {
+  return status >= 400 && status < 500 && ![401, 408, 429].includes(status);
+}
+
+/** The "needs attention" note for an op the server refused on its own (whole-batch status). */
+export function refusalAttention(status, body) {
+  const reasons = Object.values(body?.errors || {}).flat().filter((r) => typeof r === 'string');
+  const said = [body?.message, ...reasons].filter(Boolean).join(' ');
+  const base = status === 413 ? 'The server refused this entry as too large.' : 'The server refused this entry.';
+  return { message: said ? `${base} It said: ${said}` : `${base} (HTTP ${status})`, errors: {} };
 }
 
 /** True when a pulled change may replace the device's copy (no queued op, no open conflict). */

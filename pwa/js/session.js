@@ -83,7 +83,8 @@ export class Session {
 
   /** Update the header count; returns "127 of 300 this year" or ''. */
   async header() {
-    renderBadge({ ...this.syncState, pending: await this.store.pendingCount() }, () => this.syncNow());
+    const { pending, held } = await this.store.outboxCounts();
+    renderBadge({ ...this.syncState, pending, attention: held }, () => this.syncNow());
     const live = await this.liveEntries();
     const text = await yearSummary(live, this.user.logbook, this.today());
     return text;
@@ -153,7 +154,7 @@ export class Session {
   accountActions() {
     return {
       user: this.user,
-      pending: () => this.store.pendingCount(),
+      pending: () => this.store.unsynced().then((list) => list.length), // held ones included
       unsynced: () => this.store.unsynced(),
       syncNow: () => this.syncNow(),
       signOut: () => this.signOut(),

@@ -1,8 +1,9 @@
 // The sync engine (no DOM): push the outbox in batches, then pull until has_more is false.
 import { ApiError, apiFetch } from './api.js';
-import { backoffDelay, pushBody } from './outbox.js';
+import { backoffDelay, pushBody, refusalAttention, refusedWhole } from './outbox.js';
 
 const IDLE_CHECK_MS = 60000;
+const BATCH = 100;
 
 /** Runs sync cycles for one signed-in user; one runner across tabs via navigator.locks. */
 export class SyncEngine {
@@ -47,7 +48,7 @@ export class SyncEngine {
 
   async cycle() {
     clearTimeout(this.timer);
-    this.set({ status: 'syncing', pending: await this.db.pendingCount() });
+    this.set({ status: 'syncing', ...(await this.counts()) });
     try {
       await this.push();
       await this.pull();
@@ -64,19 +65,46 @@ export class SyncEngine {
         this.set({ status: offline ? 'offline' : 'error', message: offline ? '' : error.message });
       }
     }
-    this.set({ pending: await this.db.pendingCount() });
+    this.set(await this.counts());
     this.plan();
   }
 
+  /** {pending, attention}: entries waiting to sync, and entries the server refused on their own. */
+  async counts() {
+    const { pending, held } = await this.db.outboxCounts();
+    return { pending, attention: held };
+  }
+
+  /**
+   * Push until the outbox is empty. A batch refused whole (a 4xx such as 422 or 413) is split in
+   * halves to find the op(s) at fault; an op refused on its own is held on the device as "needs
+   * attention" with the server's message, and the others go on. Every request either settles
+   * ops or halves the batch, so this ends; no op is ever dropped.
+   */
   async push() {
+    let limit = BATCH;
     for (;;) {
-      const batch = await this.db.takeBatch(100);
+      const batch = await this.db.takeBatch(limit);
       if (!batch.length) return;
-      const answer = await this.fetcher('/sync/push', {
-        method: 'POST', token: this.token, body: pushBody(this.deviceId, batch),
-      });
+      let answer;
+      try {
+        answer = await this.fetcher('/sync/push', {
+          method: 'POST', token: this.token, body: pushBody(this.deviceId, batch),
+        });
+      } catch (error) {
+        if (!(error instanceof ApiError) || !refusedWhole(error.status)) throw error;
+        if (batch.length > 1) {
+          limit = Math.ceil(batch.length / 2);
+        } else {
+          await this.db.holdOp(batch[0], refusalAttention(error.status, error.body));
+          limit = 2; // grow back as batches go through
+          this.set(await this.counts());
+        }
+        continue;
+      }
       await this.db.applyResults(batch, answer.results);
-      this.set({ pending: await this.db.pendingCount() });
+      limit = Math.min(BATCH, limit * 2);
+      this.set(await this.counts());
     }
   }
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import log_scan, pending_badge, seed_queue, server_entries, sign_in
+from tests.browser.conftest import (
+    log_scan,
+    pending_badge,
+    seed_queue,
+    server_entries,
+    sign_in,
+    synced,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -116,3 +123,72 @@ def test_closing_the_page_mid_sync_and_reopening_resumes(phone, student, server)
     again.goto("/")
     expect(pending_badge(again)).to_have_attribute("data-pending", "0")
     assert len(server_entries(server.app)) == 150
+
+
+def test_a_batch_refused_whole_holds_only_the_bad_entry_and_sends_the_rest(phone, student, server):
+    page = phone.new_page()
+    sign_in(page)
+    phone.set_offline(True)
+    for notes in ("first", "refused", "third"):
+        log_scan(page, notes=notes)
+    pushes = []
+
+    def refuse_batches_with_the_bad_one(route):
+        notes = [op["entry"]["notes"] for op in route.request.post_data_json["ops"]]
+        pushes.append(len(notes))
+        if "refused" in notes:
+            route.fulfill(status=422, json={"code": 422, "status": "Unprocessable Entity",
+                                            "message": "Invalid entry."})  # fmt: skip
+        else:
+            route.continue_()
+
+    phone.route("**/api/v1/sync/push", refuse_batches_with_the_bad_one)
+    phone.set_offline(False)
+    badge = pending_badge(page)
+    expect(badge).to_have_text("1 needs attention")
+    expect(badge).to_have_attribute("data-pending", "0")
+    # Halved until the bad op stood alone; never the same refused batch again and again.
+    assert pushes == [3, 2, 1, 2, 1, 1]
+    assert sorted(r["notes"] for r in server_entries(server.app)) == ["first", "third"]
+    synced(page)  # another cycle sends nothing: the held entry waits for the student
+    assert pushes == [3, 2, 1, 2, 1, 1]
+    # Kept on the phone, with the server's message; fixed and saved, it reaches the server.
+    page.get_by_role("link", name="Logbook").click()
+    page.locator(".entry-item", has_text="Needs attention").click()
+    page.get_by_role("button", name="Edit", exact=True).click()
+    expect(page.locator("#attention")).to_contain_text("Invalid entry.")
+    expect(page.locator("#notes")).to_have_value("refused")
+    page.fill("#notes", "fixed")
+    page.click("#save")
+    synced(page)
+    expect(badge).to_have_attribute("data-attention", "0")
+    assert sorted(r["notes"] for r in server_entries(server.app)) == ["first", "fixed", "third"]
+
+
+RECORD_CONNECTIONS = """
+    window.__idbConnections = [];
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (...args) {
+        const request = open.apply(this, args);
+        request.addEventListener('success', () => window.__idbConnections.push(request.result));
+        return request;
+    };
+"""
+
+
+def test_a_lost_indexeddb_connection_is_reopened(phone, student, server):
+    phone.add_init_script(RECORD_CONNECTIONS)
+    page = phone.new_page()
+    sign_in(page)
+    # The browser drops every connection the app holds (as iOS does, without telling it).
+    closed = page.evaluate("window.__idbConnections.map((db) => { db.close(); return db.name; })")
+    assert "scanlog-auth" in closed
+    assert any(name.startswith("scanlog-user-") for name in closed)
+    phone.set_offline(True)
+    log_scan(page, notes="after the drop")
+    expect(pending_badge(page)).to_have_attribute("data-pending", "1")
+    page.reload()  # a fresh page reads it back from IndexedDB
+    expect(pending_badge(page)).to_have_attribute("data-pending", "1")
+    phone.set_offline(False)
+    expect(pending_badge(page)).to_have_attribute("data-pending", "0")
+    assert [r["notes"] for r in server_entries(server.app)] == ["after the drop"]

@@ -41,8 +41,10 @@ export function renderBadge(state, onTap) {
   badge.hidden = false;
   badge.onclick = onTap;
   const n = state.pending || 0;
+  const held = state.attention || 0;
   badge.className = 'sync-badge';
   badge.dataset.pending = String(n);
+  badge.dataset.attention = String(held);
   badge.dataset.syncedAt = state.lastSyncedAt || '';
   if (state.status === 'signin') {
     badge.classList.add('alert');
@@ -50,10 +52,14 @@ export function renderBadge(state, onTap) {
   } else if (n) {
     badge.classList.add('waiting');
     badge.textContent = `${n} waiting to sync`;
+  } else if (held) {
+    badge.classList.add('alert');
+    badge.textContent = `${held} ${held === 1 ? 'needs' : 'need'} attention`;
   } else if (state.status === 'syncing') {
     badge.textContent = 'Syncing…';
   } else {
     badge.textContent = state.lastSyncedAt ? `All synced ${ago(state.lastSyncedAt)}` : 'Nothing waiting';
   }
-  badge.title = `${n} ${n === 1 ? 'entry' : 'entries'} not yet on the server`;
+  const total = n + held;
+  badge.title = `${total} ${total === 1 ? 'entry' : 'entries'} not yet on the server`;
 }

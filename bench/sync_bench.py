@@ -2,11 +2,13 @@
 
 Each run starts a fresh SQLite file and a werkzeug server on 127.0.0.1 in its own process (so
 the client's JSON work does not share the server's GIL, as a phone's would not), pushes with
-one keep-alive connection, then pulls everything back with limit=1000.
+one keep-alive connection, then pulls everything back with limit=1000. With --server gunicorn
+the server is gunicorn instead (one gthread worker, keep-alive), as deployed but for the worker
+class; its CPU time is the arbiter's plus the worker's.
 In the same run it times a raw sqlite3 `executemany` of the same rows into the same table (one
 transaction per 100 rows, as the push commits), and prints the ratio. Medians of 5 runs.
 
-    .venv/bin/python bench/sync_bench.py [--entries 10000] [--runs 5]
+    .venv/bin/python bench/sync_bench.py [--entries 10000] [--runs 5] [--server gunicorn]
 """
 
 from __future__ import annotations
@@ -80,7 +82,7 @@ def make_app(folder: Path):
     return create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": url, "LOG_LEVEL": "WARNING"})
 
 
-def serve(folder: Path) -> None:
+def serve(folder: Path, server_name: str = "werkzeug") -> None:
     """The server process: schema, a student and a token, then serve until killed."""
     app = make_app(folder)
     with app.app_context():
@@ -90,15 +92,51 @@ def serve(folder: Path) -> None:
             dt.date(2025, 9, 1), dt.date(2028, 8, 31),
         )  # fmt: skip
         raw, _ = tokens.issue_token(user, "bench")
+        db.engine.dispose()  # no connection crosses a fork
+
+    def ready(port: int) -> None:
+        path = folder / "ready.json"
+        path.with_suffix(".tmp").write_text(json.dumps({"port": port, "token": raw}))
+        path.with_suffix(".tmp").rename(path)
+
+    if server_name == "gunicorn":
+        _serve_gunicorn(app, ready)
+        return
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    ready = folder / "ready.json"
-    ready.with_suffix(".tmp").write_text(json.dumps({"port": server.port, "token": raw}))
-    ready.with_suffix(".tmp").rename(ready)
+    ready(server.port)
     server.serve_forever()
 
 
-def _start_server(folder: Path) -> tuple[subprocess.Popen, int, str]:
-    process = subprocess.Popen([sys.executable, __file__, "--serve", str(folder)])
+def _serve_gunicorn(app, ready) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    with socket.socket() as probe:  # a free port (gunicorn binds it again at once)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    class _Server(BaseApplication):
+        def load_config(self):
+            options = {
+                "bind": f"127.0.0.1:{port}",
+                "workers": 1,
+                "worker_class": "gthread",  # keeps connections alive, as browsers expect
+                "threads": 2,
+                "keepalive": 30,
+                "loglevel": "warning",
+                "post_worker_init": lambda worker: ready(port),
+            }
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return app
+
+    _Server().run()
+
+
+def _start_server(folder: Path, server_name: str) -> tuple[subprocess.Popen, int, str]:
+    command = [sys.executable, __file__, "--serve", str(folder), "--server", server_name]
+    process = subprocess.Popen(command)
     ready = folder / "ready.json"
     deadline = time.monotonic() + 60
     while not ready.exists():
@@ -187,20 +225,27 @@ def raw_executemany(folder: Path, entries: list[dict]) -> float:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc), or NaN elsewhere."""
+    """User + system CPU time of a process and its live children so far (Linux /proc), or NaN
+    elsewhere."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = [
+            int(child)
+            for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()
+        ]
     except OSError:
         return float("nan")
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) for child in children)
 
 
-def one_run(n: int, seed: int) -> dict:
+def one_run(n: int, seed: int, server_name: str = "werkzeug") -> dict:
     """Push, pull and the raw insert, on fresh files."""
     entries = make_entries(n, seed)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        process, port, token = _start_server(folder)
+        process, port, token = _start_server(folder, server_name)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         conn.connect()
         conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # as browsers do
@@ -228,24 +273,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--server", choices=["werkzeug", "gunicorn"], default="werkzeug")
     parser.add_argument("--serve", help=argparse.SUPPRESS)  # the server process
     args = parser.parse_args()
     if args.serve:
-        serve(Path(args.serve))
+        serve(Path(args.serve), args.server)
         return
     runs = []
     for r in range(args.runs):
-        runs.append(one_run(args.entries, seed=r + 1))
+        runs.append(one_run(args.entries, seed=r + 1, server_name=args.server))
         print(
             f"run {r + 1}: push {runs[-1]['push']:6.0f} entries/s "
             f"({runs[-1]['push_cpu']:6.0f} per server CPU-second)   "
             f"pull {runs[-1]['pull']:6.0f} entries/s   raw executemany {runs[-1]['raw']:6.0f} "
-            f"rows/s   push/raw {runs[-1]['ratio']:.3f}",
+            f"rows/s   push/raw {runs[-1]['ratio']:.3f}   load {os.getloadavg()[0]:.2f}",
             flush=True,
         )
     med = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
     print(
-        f"\nmedian of {args.runs} runs, {args.entries} entries in batches of {BATCH}:\n"
+        f"\nmedian of {args.runs} runs, {args.entries} entries in batches of {BATCH}, "
+        f"server {args.server}, load average {os.getloadavg()[0]:.2f}:\n"
         f"  push  {med['push']:8.0f} entries/s (through HTTP, one transaction per batch)\n"
         f"        {med['push_cpu']:8.0f} entries per CPU-second of the server process (what the "
         f"server could do alone on a core; wall-clock figures move with the machine's load)\n"

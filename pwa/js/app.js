@@ -2,10 +2,12 @@
 import * as db from './db.js';
 import { isoDate } from './entry.js';
 import { Session } from './session.js';
-import { el, replace } from './ui/dom.js';
+import { claim, current, el, replace } from './ui/dom.js';
 import { hideBanner, iosHint, showBanner, watchForUpdates } from './ui/banners.js';
-import { renderSignin } from './ui/signin.js';
-import { claim, current, renderLogbook } from './ui/logbook.js';
+
+// Only the entry form is on the start path; the other screens load when first shown.
+const renderSignin = (...args) => import('./ui/signin.js').then((m) => m.renderSignin(...args));
+const logbookUi = () => Promise.all([import('./ui/logbook.js'), import('./ui/account.js')]);
 
 const main = document.getElementById('main');
 const tabs = document.getElementById('tabs');
@@ -38,7 +40,10 @@ export async function route() {
     if (link.dataset.screen === screen) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (screen === 'logbook') await renderLogbook(main, session.logbookActions());
+  if (screen === 'logbook') {
+    const [logbook, account] = await logbookUi();
+    if (session) await logbook.renderLogbook(main, session.logbookActions(logbook, account));
+  }
   else if (screen === 'progress') await renderProgressScreen();
   else {
     claim(main);
@@ -49,6 +54,7 @@ export async function route() {
 
 async function start(auth) {
   session?.stop();
+  db.rememberLastUser(auth.user.id);
   session = new Session(auth, { today, onScreenChange: refreshIfListing, onSignInNeeded: askSignIn, onSignedOut: signedOut });
   await session.open();
   tabs.hidden = false;

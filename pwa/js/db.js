@@ -91,10 +91,35 @@ function upgradeUserDb(db) {
   db.createObjectStore('meta');
 }
 
+const userConnections = new Map();
+
+function userConnection(userId) {
+  const name = `scanlog-user-${userId}`;
+  if (!userConnections.has(name)) userConnections.set(name, new Connection(name, 1, upgradeUserDb));
+  return userConnections.get(name);
+}
+
+const LAST_USER = 'scanlog-last-user';
+
+/** Remember whose logbook this device opened last (an id, not a secret), for a faster start. */
+export function rememberLastUser(userId) {
+  try {
+    localStorage.setItem(LAST_USER, String(userId));
+  } catch { /* storage full or blocked: only the start is slower */ }
+}
+
+// Opening the databases is the slowest step of a start: begin both now, side by side, while the
+// rest of the app's modules are still being evaluated (the logbook is the last user's, usually).
+if (globalThis.indexedDB && globalThis.localStorage) {
+  auth.open().catch(() => {});
+  const last = localStorage.getItem(LAST_USER);
+  if (last) userConnection(last).open().catch(() => {});
+}
+
 /** One user's logbook on this device: each user has their own database and outbox. */
 export class UserDb {
   constructor(userId) {
-    this.conn = new Connection(`scanlog-user-${userId}`, 1, upgradeUserDb);
+    this.conn = userConnection(userId);
   }
 
   /** Save an entry and its outbox op in one transaction (an unsent op is updated in place). */

@@ -2,11 +2,8 @@
 import * as db from './db.js';
 import { apiFetch } from './api.js';
 import { newId, toPayload } from './entry.js';
-import { SyncEngine } from './sync.js';
 import { DEFAULT_VOCABULARY, mergeVocabulary } from './vocab.js';
-import { accountSection } from './ui/account.js';
 import { createEntryForm } from './ui/form.js';
-import { entryDetails } from './ui/logbook.js';
 import { yearSummary, renderBadge } from './ui/header.js';
 
 /** A signed-in session; callbacks tell the app when to re-render or ask for sign-in. */
@@ -20,14 +17,11 @@ export class Session {
     this.syncState = { status: 'idle', pending: 0 };
   }
 
-  /** Load the device's copy and build the form. */
+  /** Load the device's copy and build the form (the sync engine comes after, see syncNow). */
   async open() {
-    const [vocabulary, entries, deviceId] = await Promise.all(
-      [this.store.getMeta('vocabulary'), this.store.entries(), db.deviceId()]);
+    const [vocabulary, entries] = await Promise.all([this.store.getMeta('vocabulary'), this.store.entries()]);
     this.vocab = mergeVocabulary(vocabulary);
     this.entries = entries;
-    this.engine = new SyncEngine({ db: this.store, token: this.auth.token, userId: this.user.id,
-      deviceId, onChange: (state) => this.onSync(state) });
     this.form = createEntryForm({ vocab: this.vocab, today: this.today, lastEntry: () => this.lastEntry(),
       onSave: (entry) => this.save(entry), draftKey: `scanlog-draft-${this.user.id}` });
     if (!this.auth.expired) this.refreshAccount();
@@ -35,7 +29,19 @@ export class Session {
 
   /** Stop syncing (another user signs in, or this one signs out). */
   stop() {
+    this.stopped = true;
     this.engine?.stop();
+  }
+
+  /** The sync engine, made on first use (off the start path: the form comes first). */
+  syncEngine() {
+    this.engineReady ??= Promise.all([import('./sync.js'), db.deviceId()]).then(([{ SyncEngine }, deviceId]) => {
+      this.engine = new SyncEngine({ db: this.store, token: this.auth.token, userId: this.user.id,
+        deviceId, onChange: (state) => this.onSync(state) });
+      if (this.stopped) this.engine.stop();
+      return this.engine;
+    });
+    return this.engineReady;
   }
 
   /** Non-deleted entries on the device. */
@@ -60,9 +66,11 @@ export class Session {
 
   /** Start a sync cycle now (unless the token needs renewing). */
   syncNow() {
-    if (this.auth.expired) return;
-    this.engine.stopped = false;
-    this.engine.sync();
+    if (this.auth.expired || this.stopped) return;
+    this.syncEngine().then((engine) => {
+      engine.stopped = false;
+      engine.sync();
+    }).catch((error) => console.error('Sync unavailable', error));
   }
 
   async onSync(state) {
@@ -104,11 +112,11 @@ export class Session {
     } catch { /* the built-in vocabulary works offline */ }
   }
 
-  /** What the logbook screen needs. */
-  logbookActions() {
+  /** What the logbook screen needs (`logbook`, `account`: those screens' modules). */
+  logbookActions(logbook, account) {
     return {
       store: this.store, vocab: this.vocab,
-      details: (entry, other) => entryDetails(entry, this.vocab, other),
+      details: (entry, other) => logbook.entryDetails(entry, this.vocab, other),
       edit: (entry) => { this.form.load(entry); location.hash = '#log'; },
       remove: (entry) => {
         this.undoable = entry;
@@ -117,7 +125,7 @@ export class Session {
       undo: (entry) => { this.undoable = null; return this.restore(entry); },
       undoOffer: () => this.undoable,
       resolve: (record, choice, merged) => this.resolve(record, choice, merged),
-      accountSection: () => accountSection(this.accountActions()),
+      accountSection: () => account.accountSection(this.accountActions()),
     };
   }
 

@@ -158,6 +158,9 @@ def test_a_batch_refused_whole_holds_only_the_bad_entry_and_sends_the_rest(phone
     page.get_by_role("button", name="Edit", exact=True).click()
     expect(page.locator("#attention")).to_contain_text("Invalid entry.")
     expect(page.locator("#notes")).to_have_value("refused")
+    page.reload()  # the unsaved edit is a draft: its text and its banner both come back
+    expect(page.locator("#attention")).to_contain_text("Invalid entry.")
+    expect(page.locator("#notes")).to_have_value("refused")
     page.fill("#notes", "fixed")
     page.click("#save")
     synced(page)

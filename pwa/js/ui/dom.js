@@ -36,3 +36,15 @@ export function choiceGroup(name, legend, items, selected, onChange, wide = fals
         el('span', {}, item.label)))),
     el('p', { class: 'error', id: errorId, 'aria-live': 'polite' }));
 }
+
+/** Mark a render as the latest for this container; returns its token. */
+export function claim(container) {
+  const token = String(Number(container.dataset.render || 0) + 1);
+  container.dataset.render = token;
+  return token;
+}
+
+/** True while no later render has claimed the container. */
+export function current(container, token) {
+  return container.dataset.render === token;
+}

@@ -13,7 +13,7 @@ export function createEntryForm({ vocab, today, lastEntry, onSave, draftKey }) {
   let attention = null;
   const status = el('p', { class: 'status', role: 'status', id: 'save-status' });
 
-  const keepDraft = () => localStorage.setItem(draftKey, JSON.stringify({ entry, editing }));
+  const keepDraft = () => localStorage.setItem(draftKey, JSON.stringify({ entry, editing, attention }));
   const set = (field, value) => { entry[field] = value; keepDraft(); };
 
   function render() {
@@ -134,6 +134,7 @@ export function createEntryForm({ vocab, today, lastEntry, onSave, draftKey }) {
   if (draft?.entry) {
     entry = draft.entry;
     editing = draft.editing;
+    attention = draft.attention || null; // the server's reasons stay until the entry is saved again
     render();
   } else {
     reset();

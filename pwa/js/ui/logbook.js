@@ -2,7 +2,9 @@
 import { PROMPTS, displayDate } from '../entry.js';
 import { labelOf } from '../vocab.js';
 import { renderConflict } from './conflict.js';
-import { el, replace } from './dom.js';
+import { claim, current, el, replace } from './dom.js';
+
+export { claim, current };
 
 const SHOWN = 100;
 
@@ -77,17 +79,6 @@ export async function renderLogbook(container, actions, filter = {}) {
     actions.accountSection());
 }
 
-/** Mark a render as the latest for this container; returns its token. */
-export function claim(container) {
-  const token = String(Number(container.dataset.render || 0) + 1);
-  container.dataset.render = token;
-  return token;
-}
-
-/** True while no later render has claimed the container. */
-export function current(container, token) {
-  return container.dataset.render === token;
-}
 
 function entryButton(entry, vocab, onclick) {
   const tags = [];

@@ -28,9 +28,8 @@ from ..schemas.entries import (
     EntryInSchema,
     OpEnvelopeSchema,
     entry_json,
-    fast_load_entry,
-    fast_load_envelope,
 )
+from ..schemas.fast_load import fast_load_entry, fast_load_envelope
 from . import accounts, changes
 
 APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"

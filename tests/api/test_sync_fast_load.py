@@ -15,12 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
-from server.schemas.entries import (
-    EntryInSchema,
-    OpEnvelopeSchema,
-    fast_load_entry,
-    fast_load_envelope,
-)
+from server.schemas.entries import EntryInSchema, OpEnvelopeSchema
+from server.schemas.fast_load import fast_load_entry, fast_load_envelope
 from tests.sync.helpers import entry, new_id, upsert
 
 TODAY = dt.date(2026, 3, 14)

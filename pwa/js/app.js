@@ -41,8 +41,9 @@ export async function route() {
     else link.removeAttribute('aria-current');
   }
   if (screen === 'logbook') {
+    const token = claim(main); // a screen chosen while the modules load wins
     const [logbook, account] = await logbookUi();
-    if (session) await logbook.renderLogbook(main, session.logbookActions(logbook, account));
+    if (session && current(main, token)) await logbook.renderLogbook(main, session.logbookActions(logbook, account));
   }
   else if (screen === 'progress') await renderProgressScreen();
   else {

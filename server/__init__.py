@@ -14,6 +14,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Create the app: config -> extensions -> blueprints -> errors -> CLI."""
     app = Flask(__name__, static_folder="web/static", template_folder="web/templates")
     app.config.update(load_config(config))
+    # Keep fields in the order the schemas give them; sorting every push answer costs CPU.
+    app.json.sort_keys = False
     logging.basicConfig(level=app.config["LOG_LEVEL"])
     _ensure_sqlite_folder(app)
 

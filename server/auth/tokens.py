@@ -8,6 +8,7 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import DeviceToken, User, utcnow
@@ -39,7 +40,11 @@ def authenticate(raw: str) -> DeviceToken | None:
     """The live token for this raw value (not revoked, not idle too long, user active)."""
     if not raw:
         return None
-    row = db.session.scalar(select(DeviceToken).where(DeviceToken.token_hash == hash_token(raw)))
+    row = db.session.scalar(
+        select(DeviceToken)
+        .options(joinedload(DeviceToken.user))  # one query: the user is needed on every call
+        .where(DeviceToken.token_hash == hash_token(raw))
+    )
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     now = utcnow()

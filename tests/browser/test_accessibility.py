@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     sign_in,
     synced,
     tutor_comment,
+    wait_for_service_worker,
 )
 
 pytestmark = pytest.mark.browser
@@ -25,6 +26,8 @@ def test_every_screen_passes_axe(new_phone, student, server, scheme):
     page.goto("/")
     page.wait_for_selector("#signin")
     found["sign-in"] = axe_violations(page)
+    # Let the first service worker finish installing before sign_in() loads the page again.
+    wait_for_service_worker(page)
     sign_in(page)
     found["log a scan"] = axe_violations(page)
     page.click("#save")

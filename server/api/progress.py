@@ -7,7 +7,7 @@ import datetime as dt
 from flask import abort, g
 
 from ..schemas.progress import ProgressSchema
-from ..services import progress
+from ..services import accounts, progress
 from . import bp, roles_required
 from .openapi import documented
 
@@ -30,7 +30,7 @@ def own_progress():
 @roles_required("tutor", "admin")
 def student_progress(student_id: int):
     """A student's progress, for their tutor or an admin (404 for anyone else)."""
-    student = progress.visible_student(g.user, student_id)
+    student = accounts.visible_student(g.user, student_id)
     if student is None:
         abort(404, description="No such student.")
     return ProgressSchema().dump(progress.student_progress(student, server_today()))

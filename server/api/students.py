@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, g, request
 
 from ..schemas.progress import CohortRowSchema, EntriesQuerySchema, StudentEntriesSchema
-from ..services import progress
+from ..services import accounts, progress
 from . import bp, roles_required
 from .openapi import documented
 from .progress import server_today
@@ -25,7 +25,7 @@ def list_students():
 def student_entries(student_id: int):
     """A student's entries, newest first, 50 a page, optionally in one logbook period."""
     query = EntriesQuerySchema().load(request.args)
-    student = progress.visible_student(g.user, student_id)
+    student = accounts.visible_student(g.user, student_id)
     if student is None:
         abort(404, description="No such student.")
     result = progress.student_entries(student, query["period"], query["page"])

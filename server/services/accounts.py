@@ -99,15 +99,6 @@ def assign_tutor(tutor_email: str, student_email: str) -> TutorAssignment:
     return assignment
 
 
-def tutor_student_ids(tutor: User) -> list[int]:
-    """Ids of the students assigned to this tutor."""
-    return list(
-        db.session.scalars(
-            select(TutorAssignment.student_id).where(TutorAssignment.tutor_id == tutor.id)
-        )
-    )
-
-
 def can_view_student(viewer: User, student_id: int) -> bool:
     """An admin sees every student; a tutor their assigned students; a student themself."""
     if viewer.role == "admin":
@@ -115,3 +106,11 @@ def can_view_student(viewer: User, student_id: int) -> bool:
     if viewer.role == "tutor":
         return db.session.get(TutorAssignment, (viewer.id, student_id)) is not None
     return viewer.id == student_id
+
+
+def visible_student(viewer: User, student_id: int) -> User | None:
+    """The student with this id if the viewer may see them, else None (callers answer 404)."""
+    student = db.session.get(User, student_id)
+    if student is None or student.role != "student" or not can_view_student(viewer, student_id):
+        return None
+    return student

@@ -19,7 +19,6 @@ from ..domain.periods import focus_period
 from ..domain.progress import NO_DATES_MESSAGE, Key, Logbook, progress_report
 from ..extensions import db
 from ..models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment, User
-from .accounts import can_view_student
 
 ENTRIES_PER_PAGE = 50
 WINDOW_CHUNK = 400  # SQLite allows at most 500 terms in a compound SELECT
@@ -67,14 +66,6 @@ def logbook_of(settings: LogbookSettings | None) -> Logbook:
 def student_progress(student: User, today: dt.date) -> dict:
     """The GET /progress report of one student on `today` (see domain.progress)."""
     return progress_report(logbook_of(student.logbook), DailyCountTally(student.id), today)
-
-
-def visible_student(viewer: User, student_id: int) -> User | None:
-    """The student with this id if the viewer may see them (tutor of theirs or admin), else None."""
-    student = db.session.get(User, student_id)
-    if student is None or student.role != "student" or not can_view_student(viewer, student_id):
-        return None
-    return student
 
 
 def _visible_students(viewer: User):

@@ -8,9 +8,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
-from ..extensions import db
 from ..models import User
-from ..services.accounts import can_view_student
+from ..services import accounts
 
 
 def roles_required(*roles: str):
@@ -31,12 +30,8 @@ def roles_required(*roles: str):
 
 def visible_student(student_id: int) -> User:
     """The student, if the signed-in user may see them; 404 otherwise (never reveal others)."""
-    student = db.session.get(User, student_id)
-    if (
-        student is None
-        or student.role != "student"
-        or not can_view_student(current_user, student_id)
-    ):
+    student = accounts.visible_student(current_user, student_id)
+    if student is None:
         abort(404)
     return student
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import Flask
 
@@ -43,16 +44,12 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def _migrations_dir():
-    from pathlib import Path
-
+def _migrations_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _ensure_sqlite_folder(app: Flask) -> None:
     """Create the folder of a file-based SQLite database (instance/ by default)."""
-    from pathlib import Path
-
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and ":memory:" not in uri:
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

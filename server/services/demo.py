@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..extensions import db
 from ..models import Entry, utcnow
 from . import accounts
-from .changes import count_key, lock_counter, move_daily_count, take_seq
+from .changes import count_key, lock_counter, move_daily_counts, take_seq
 
 PASSWORD = "scanlog-demo"  # noqa: S105 - the demo cohort's published password
 TUTOR_EMAIL = "tutor@demo.scanlog"
@@ -176,6 +176,7 @@ def load(today: dt.date, seed: int = 7) -> list[str]:
         days = _scan_days(rng, pgcert, last_day, spec.scans_per_week)
         counter = lock_counter(student.id)
         now = utcnow()
+        moves = []
         for day in days:
             entry = Entry(
                 id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
@@ -189,7 +190,8 @@ def load(today: dt.date, seed: int = 7) -> list[str]:
                 **_entry_fields(rng, day),
             )
             db.session.add(entry)
-            move_daily_count(student.id, None, count_key(entry))
+            moves.append((None, count_key(entry)))
+        move_daily_counts(student.id, moves)  # one upsert per table, as a push batch does
         db.session.commit()
         lines.append(f"student {spec.email}: PgCert {pgcert:%d %b %Y}, {len(days)} scans")
     return lines

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
@@ -45,6 +46,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # A device token unused for this many days stops working (the user signs in again).
         "TOKEN_IDLE_DAYS": int(env.get("TOKEN_IDLE_DAYS", 180)),
         "SKILL_FADE_DAYS": int(env.get("SKILL_FADE_DAYS", 14)),
+        # The programme's time zone: what "today" is for years, gaps and the scan-date check.
+        "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
         "REGION_MINIMUM": int(env["REGION_MINIMUM"]) if env.get("REGION_MINIMUM") else None,
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
     }
@@ -58,4 +61,10 @@ def load_config(overrides: dict | None = None) -> dict:
             '`export SECRET_KEY="$(python -c "import secrets; print(secrets.token_hex(32))")"`), '
             "or set SCANLOG_ENV=development for a local run."
         )
+    try:
+        ZoneInfo(config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"TIMEZONE {config['TIMEZONE']!r} is not a time zone name such as Europe/London."
+        ) from None
     return config

@@ -94,6 +94,6 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):
-        db.session.rollback()
+        # No rollback here: _http_error does it for every 5xx, this one included.
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return _http_error(InternalServerError())

@@ -53,3 +53,34 @@ def test_sqlite_runs_with_wal_foreign_keys_and_busy_timeout(app):
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_timezone_defaults_to_london_and_a_bad_name_refuses_to_start(monkeypatch, tmp_path):
+    """TIMEZONE is checked at start-up, so a typo fails loudly, not as a wrong date later."""
+    monkeypatch.delenv("TIMEZONE", raising=False)
+    db_url = f"sqlite:///{tmp_path}/x.db"
+    assert (
+        create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": db_url}).config["TIMEZONE"]
+        == "Europe/London"
+    )
+    monkeypatch.setenv("TIMEZONE", "Europe/Lundon")
+    with pytest.raises(ConfigError, match="TIMEZONE"):
+        create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": db_url})
+
+
+def test_today_is_the_date_in_the_configured_time_zone(tmp_path):
+    """Kiritimati (UTC+14) is always at least a day ahead of Baker Island (UTC-12)."""
+    from server import clock
+
+    def today_in(zone):
+        app = create_app(
+            {
+                "ENV": "testing",
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db",
+                "TIMEZONE": zone,
+            }
+        )
+        with app.app_context():
+            return clock.today()
+
+    assert today_in("Pacific/Kiritimati") > today_in("Etc/GMT+12")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import log_scan, server_entries, sign_in
@@ -14,6 +15,8 @@ from tests.browser.tutor.conftest import (
     wait_for_server,
     web_sign_in,
 )
+
+pytestmark = pytest.mark.browser
 
 
 def test_tutor_finds_the_at_risk_student_comments_and_the_app_shows_it(server, phone, new_laptop):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from server.services import invitations
@@ -19,6 +20,8 @@ from tests.browser.tutor.conftest import (
     seed_scans,
     web_sign_in,
 )
+
+pytestmark = pytest.mark.browser
 
 DOCS = Path(__file__).resolve().parents[3] / "docs"
 

@@ -29,7 +29,11 @@ class Connection {
     return this.opening;
   }
 
-  /** Run fn(tx) in one transaction; resolves with fn's result once the transaction commits. */
+  /**
+   * Run fn(tx) in one transaction; resolves with fn's result once the transaction commits. When fn
+   * throws (or rejects), the transaction is aborted, so nothing it wrote is kept, and the promise
+   * rejects with fn's error. fn may await only requests of tx (anything else lets it commit).
+   */
   async run(stores, mode, fn, retry = true) {
     const db = await this.open();
     let tx;
@@ -45,7 +49,16 @@ class Connection {
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error || new Error('Transaction aborted'));
     });
-    const result = await fn(tx);
+    let result;
+    try {
+      result = await fn(tx);
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch { /* a failed request has already aborted it */ }
+      await committed.catch(() => {});
+      throw error;
+    }
     await committed;
     return result;
   }

@@ -263,11 +263,6 @@ export class UserDb {
       .then((ops) => ops.some((op) => !op.sent));
   }
 
-  /** The number of entries with an op waiting to be sent (or answered); held ones not counted. */
-  pendingCount() {
-    return this.outboxCounts().then((counts) => counts.pending);
-  }
-
   /** {pending, held}: entries waiting to sync, and entries whose op the server refused on its own. */
   outboxCounts() {
     return this.conn.run(['outbox'], 'readonly', (tx) => all(tx, 'outbox')).then((ops) => {

@@ -22,7 +22,6 @@ self.addEventListener('activate', (event) => {
 // A new version waits until the user taps "Update" (so nothing reloads under their thumb).
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') self.skipWaiting();
-  if (event.data?.type === 'VERSION') event.source?.postMessage({ type: 'VERSION', version: VERSION });
 });
 
 self.addEventListener('fetch', (event) => {

@@ -7,11 +7,6 @@ export class ApiError extends Error {
     this.status = status;
     this.body = body || null;
   }
-
-  /** True for failures worth retrying later: the network, 5xx, 429. */
-  get retryable() {
-    return this.status === 0 || this.status >= 500 || this.status === 429;
-  }
 }
 
 /** Call the API; resolves with the JSON body (null for 204). */

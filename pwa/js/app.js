@@ -16,19 +16,11 @@ let session = null;
 
 async function renderProgressScreen() {
   const token = claim(main);
-  const heading = el('h2', {}, 'Progress');
+  const [{ renderProgress }, entries] = await Promise.all([import('./ui/progress_view.js'), session.liveEntries()]);
+  if (!current(main, token)) return;
   const box = el('div', { id: 'progress-view' });
-  try {
-    const { renderProgress } = await import('./ui/progress_view.js');
-    const entries = await session.liveEntries();
-    if (!current(main, token)) return;
-    replace(main, heading, box);
-    renderProgress(box, { entries, logbook: session.user.logbook, today: today() });
-  } catch (error) {
-    console.warn('Progress view unavailable', error);
-    replace(main, heading, box);
-    box.textContent = 'The progress screen is not available in this version of the app.';
-  }
+  replace(main, el('h2', {}, 'Progress'), box);
+  renderProgress(box, { entries, logbook: session.user.logbook, today: today() });
 }
 
 /** Show the screen named in the address (#log, #logbook, #progress). */

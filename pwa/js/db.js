@@ -18,7 +18,7 @@ class Connection {
   open() {
     if (!this.opening) {
       const request = indexedDB.open(this.name, this.version);
-      request.onupgradeneeded = () => this.upgrade(request.result);
+      request.onupgradeneeded = (event) => this.upgrade(request.result, event.oldVersion);
       this.opening = done(request).then((db) => {
         db.onclose = () => { this.opening = null; };
         db.onversionchange = () => { db.close(); this.opening = null; };
@@ -29,7 +29,11 @@ class Connection {
     return this.opening;
   }
 
-  /** Run fn(tx) in one transaction; resolves with fn's result once the transaction commits. */
+  /**
+   * Run fn(tx) in one transaction; resolves with fn's result once the transaction commits. When fn
+   * throws (or rejects), the transaction is aborted, so nothing it wrote is kept, and the promise
+   * rejects with fn's error. fn may await only requests of tx (anything else lets it commit).
+   */
   async run(stores, mode, fn, retry = true) {
     const db = await this.open();
     let tx;
@@ -45,7 +49,16 @@ class Connection {
       tx.onerror = () => reject(tx.error);
       tx.onabort = () => reject(tx.error || new Error('Transaction aborted'));
     });
-    const result = await fn(tx);
+    let result;
+    try {
+      result = await fn(tx);
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch { /* a failed request has already aborted it */ }
+      await committed.catch(() => {});
+      throw error;
+    }
     await committed;
     return result;
   }
@@ -55,7 +68,15 @@ const get = (tx, store, key) => done(tx.objectStore(store).get(key));
 const all = (tx, store) => done(tx.objectStore(store).getAll());
 const opsFor = (tx, entryId) => done(tx.objectStore('outbox').index('entry_id').getAll(entryId));
 
-const auth = new Connection('scanlog-auth', 1, (db) => db.createObjectStore('kv'));
+// Each upgrade switches on the version the device has: every step after it runs, in order, on the
+// data already there (as workbox's QueueDb._upgradeDb does). A step never drops or recreates a
+// store, so what a student queued on an older version of the app survives the update.
+const auth = new Connection('scanlog-auth', 1, (db, oldVersion) => {
+  switch (oldVersion) {
+    case 0:
+      db.createObjectStore('kv');
+  }
+});
 
 /** The device's auth record ({token, user, expired}) or null. */
 export function getAuth() {
@@ -83,19 +104,29 @@ export function deviceId() {
   });
 }
 
-function upgradeUserDb(db) {
-  db.createObjectStore('entries', { keyPath: 'id' });
-  const outbox = db.createObjectStore('outbox', { keyPath: 'n', autoIncrement: true });
-  outbox.createIndex('entry_id', 'entry_id');
-  db.createObjectStore('comments', { keyPath: 'id' }).createIndex('entry_id', 'entry_id');
-  db.createObjectStore('meta');
+const USER_DB_VERSION = 2;
+
+function upgradeUserDb(db, oldVersion) {
+  switch (oldVersion) {
+    case 0: {
+      db.createObjectStore('entries', { keyPath: 'id' });
+      const outbox = db.createObjectStore('outbox', { keyPath: 'n', autoIncrement: true });
+      outbox.createIndex('entry_id', 'entry_id');
+      db.createObjectStore('comments', { keyPath: 'id' }).createIndex('entry_id', 'entry_id');
+      db.createObjectStore('meta');
+    }
+    // falls through
+    case 1:
+      // Version 2 changes no store. It is the first step a phone holding data runs on update,
+      // proven to keep every queued op (tests/browser/test_storage.py); the next change goes here.
+  }
 }
 
 const userConnections = new Map();
 
 function userConnection(userId) {
   const name = `scanlog-user-${userId}`;
-  if (!userConnections.has(name)) userConnections.set(name, new Connection(name, 1, upgradeUserDb));
+  if (!userConnections.has(name)) userConnections.set(name, new Connection(name, USER_DB_VERSION, upgradeUserDb));
   return userConnections.get(name);
 }
 
@@ -230,11 +261,6 @@ export class UserDb {
   hasUnsentOp(entryId) {
     return this.conn.run(['outbox'], 'readonly', (tx) => opsFor(tx, entryId))
       .then((ops) => ops.some((op) => !op.sent));
-  }
-
-  /** The number of entries with an op waiting to be sent (or answered); held ones not counted. */
-  pendingCount() {
-    return this.outboxCounts().then((counts) => counts.pending);
   }
 
   /** {pending, held}: entries waiting to sync, and entries whose op the server refused on its own. */

@@ -163,14 +163,6 @@ export function paceSentence(period) {
   return `${n} ${n === 1 ? 'scan' : 'scans'} a week gets you to ${period.target} by ${by}.`;
 }
 
-/** {count, target, status, sentence} for the focus period (the app's "127 of 300 this year"). */
-export function currentPeriodSummary(entries, logbook, today, options = {}) {
-  const progress = computeProgress(entries, logbook, today, options);
-  const p = focusPeriod(progress);
-  if (!p) return { count: 0, target: progress.annual_target, status: null, sentence: progress.message };
-  return { count: p.count, target: p.target, status: p.status, sentence: paceSentence(p) };
-}
-
 /** The skill-fade nudge, or null when the last scan is recent enough. */
 export function skillFadeNudge(progress) {
   if (!progress.skill_fade.warning) return null;

@@ -93,9 +93,7 @@ export class Session {
   async header() {
     const { pending, held } = await this.store.outboxCounts();
     renderBadge({ ...this.syncState, pending, attention: held }, () => this.syncNow());
-    const live = await this.liveEntries();
-    const text = await yearSummary(live, this.user.logbook, this.today());
-    return text;
+    return yearSummary(await this.liveEntries(), this.user.logbook, this.today());
   }
 
   /** Fetch /me and the vocabulary when online; failures are fine (the device copy stays). */

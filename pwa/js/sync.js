@@ -9,7 +9,7 @@ const BATCH = 100;
 export class SyncEngine {
   constructor({ db, token, userId, deviceId, onChange = () => {}, fetcher = apiFetch }) {
     Object.assign(this, { db, token, userId, deviceId, onChange, fetcher });
-    this.state = { status: 'idle', pending: 0, lastSyncedAt: null, message: '' };
+    this.state = { status: 'idle', pending: 0, lastSyncedAt: null };
     this.failures = 0;
     this.timer = null;
     this.running = null;
@@ -53,16 +53,15 @@ export class SyncEngine {
       await this.push();
       await this.pull();
       this.failures = 0;
-      this.set({ status: 'idle', lastSyncedAt: new Date().toISOString(), message: '' });
+      this.set({ status: 'idle', lastSyncedAt: new Date().toISOString() });
     } catch (error) {
       if (!(error instanceof ApiError)) console.error('Sync failed', error);
       if (error.status === 401) {
-        this.set({ status: 'signin', message: 'Sign in again to send your entries.' });
+        this.set({ status: 'signin' });
         this.stop();
       } else {
         this.failures += 1;
-        const offline = error instanceof ApiError && error.status === 0;
-        this.set({ status: offline ? 'offline' : 'error', message: offline ? '' : error.message });
+        this.set({ status: error instanceof ApiError && error.status === 0 ? 'offline' : 'error' });
       }
     }
     this.set(await this.counts());
@@ -124,7 +123,6 @@ export class SyncEngine {
     if (this.stopped) return;
     const delay = this.failures ? backoffDelay(this.failures)
       : this.state.pending ? 5000 : IDLE_CHECK_MS;
-    this.state.nextAttemptInMs = delay;
     this.timer = setTimeout(() => this.sync(), delay);
   }
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import {
-  addYears, computeProgress, currentPeriodSummary, formatDate, skillFadeNudge,
+  addYears, computeProgress, focusPeriod, formatDate, paceSentence, skillFadeNudge,
 } from '../../pwa/js/progress.js';
 
 const { cases } = JSON.parse(readFileSync(new URL('../data/progress_cases.json', import.meta.url)));
@@ -39,11 +39,18 @@ test('29 February plus a year is 28 February, plus four years is 29 February', (
   assert.equal(addYears('2024-02-29', 4), '2028-02-29');
 });
 
+// The progress screen's headline and sentence (ui/progress_view.js): focusPeriod and paceSentence.
+function summary(entries, logbook, today) {
+  const progress = computeProgress(entries, logbook, today);
+  const p = focusPeriod(progress);
+  if (!p) return { count: 0, target: progress.annual_target, status: null, sentence: progress.message };
+  return { count: p.count, target: p.target, status: p.status, sentence: paceSentence(p) };
+}
+
 test('the app summary says how many scans a week reach the target, with a UK date', () => {
   const logbook = { pgcert_completed_on: '2025-09-01', registration_ends_on: '2027-08-31', annual_target: 300 };
   const entries = expand([{ scanned_on: '2025-10-20', region: 'knee', activity: 'diagnostic', n: 60 }]);
-  const summary = currentPeriodSummary(entries, logbook, '2025-10-26');
-  assert.deepEqual(summary, {
+  assert.deepEqual(summary(entries, logbook, '2025-10-26'), {
     count: 60, target: 300, status: 'on_track', sentence: '6 scans a week gets you to 300 by 31 Aug 2026.',
   });
   assert.equal(formatDate('2026-03-14'), '14 Mar 2026');
@@ -57,7 +64,7 @@ test('a gap of 14 days brings the skill-fade nudge; a recent scan does not', () 
 });
 
 test('a logbook without dates gives its message as the summary sentence', () => {
-  const summary = currentPeriodSummary([], { pgcert_completed_on: null, registration_ends_on: null, annual_target: 300 }, '2026-01-01');
-  assert.equal(summary.status, null);
-  assert.match(summary.sentence, /not set yet/);
+  const none = summary([], { pgcert_completed_on: null, registration_ends_on: null, annual_target: 300 }, '2026-01-01');
+  assert.equal(none.status, null);
+  assert.match(none.sentence, /not set yet/);
 });

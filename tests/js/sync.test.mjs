@@ -30,7 +30,6 @@ function memoryDb(count) {
       const held = ops.filter((o) => o.held).length;
       return { pending: ops.length - held, held };
     },
-    async pendingCount() { return ops.length; },
     async getMeta() { return 0; },
     async applyPull() {},
   };

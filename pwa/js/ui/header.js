@@ -1,27 +1,17 @@
 // The header: this year's count against the target (computed on the device) and the sync badge.
 import { el, replace } from './dom.js';
 
-let progressModule;
-
-async function loadProgress() {
-  // progress.js is its own module; until it is present the count is simply not shown.
-  progressModule ??= import('../progress.js').catch((error) => {
-    console.warn('Progress unavailable', error);
-    return null;
-  });
-  return progressModule;
-}
-
 /** Fill the header count; returns "127 of 300 this year" or '' when it cannot be computed. */
 export async function yearSummary(entries, logbook, today) {
   const target = document.getElementById('year-count');
-  const mod = await loadProgress();
-  if (!mod?.computeProgress || !logbook) {
+  // Off the start path: the form comes first, the count a moment later.
+  const { computeProgress } = await import('../progress.js');
+  if (!logbook) {
     target.textContent = '';
     return '';
   }
-  const progress = mod.computeProgress(entries, logbook, today, {});
-  const period = progress?.periods?.find((p) => p.number === progress.current_period);
+  const progress = computeProgress(entries, logbook, today);
+  const period = progress.periods.find((p) => p.number === progress.current_period);
   if (!period) {
     target.textContent = '';
     return '';

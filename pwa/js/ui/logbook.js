@@ -4,8 +4,6 @@ import { labelOf } from '../vocab.js';
 import { renderConflict } from './conflict.js';
 import { claim, current, el, replace } from './dom.js';
 
-export { claim, current };
-
 const SHOWN = 100;
 
 /** Render the logbook into `container`; `actions` has edit, remove, undo, store, vocab. */

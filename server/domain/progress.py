@@ -1,4 +1,4 @@
-"""A logbook's progress report, in the shape of GET /api/v1/progress.
+"""A logbook's progress report and the cohort overview's rows, as dataclasses with dates.
 
 The report asks a `Tally` for counts, so the server can answer from its daily counts in the
 database and tests can answer from a list of entries; the rules are the same either way.
@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-from .pace import DEFAULT_SKILL_FADE_DAYS, days_since, period_pace, recent_window, skill_fade
+from .pace import SkillFade, days_since, period_pace, recent_window, skill_fade
 from .periods import Period, current_period, logbook_periods
 from .vocabulary import REGIONS
 
@@ -93,7 +93,63 @@ def region_shortfalls(
     return {r: minimum - by_region.get(r, 0) for r in regions if by_region.get(r, 0) < minimum}
 
 
-def period_report(period: Period, tally: Tally, today: dt.date, logbook: Logbook) -> dict:
+@dataclass(frozen=True)
+class PeriodReport:
+    """One period's figures on a day: counts, pace and breadth."""
+
+    number: int
+    starts_on: dt.date
+    ends_on: dt.date
+    target: int
+    count: int
+    status: str
+    projected_count: int | None
+    needed_per_week: int | None
+    by_region: dict[str, int]
+    by_activity: dict[str, int]
+    region_shortfalls: dict[str, int] | None
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """A logbook's progress on a day (no periods, and a message, without its dates)."""
+
+    annual_target: int
+    total: int
+    last_scanned_on: dt.date | None
+    days_since_last_scan: int | None
+    current_period: int | None
+    skill_fade: SkillFade
+    region_minimum: int | None
+    message: str | None
+    periods: tuple[PeriodReport, ...]
+
+
+@dataclass(frozen=True)
+class CohortRow:
+    """One student of the cohort overview, with the figures of their focus period.
+
+    `period` is the year the figures are about (the current one, else the next to start,
+    else the last); the period fields stay None, with a message, without logbook dates.
+    """
+
+    id: int
+    name: str
+    email: str
+    target: int | None
+    last_scanned_on: dt.date | None
+    days_since_last_scan: int | None
+    skill_fade_warning: bool
+    current_period: int | None = None
+    period: int | None = None
+    count: int | None = None
+    status: str | None = None
+    projected_count: int | None = None
+    needed_per_week: int | None = None
+    message: str | None = NO_DATES_MESSAGE
+
+
+def period_report(period: Period, tally: Tally, today: dt.date, logbook: Logbook) -> PeriodReport:
     """One period's entry of the report: counts, pace and breadth."""
     counts = tally.between(period.starts_on, period.ends_on)
     count = sum(counts.values())
@@ -102,40 +158,70 @@ def period_report(period: Period, tally: Tally, today: dt.date, logbook: Logbook
         window_count = sum(tally.between(*recent_window(period, today)).values())
     pace = period_pace(period, count, window_count, today)
     by_region = _by(counts, 0)
-    return {
-        "number": period.number,
-        "starts_on": period.starts_on.isoformat(),
-        "ends_on": period.ends_on.isoformat(),
-        "count": count,
-        "target": period.target,
-        "status": pace.status,
-        "projected_count": pace.projected_count,
-        "needed_per_week": pace.needed_per_week,
-        "by_region": by_region,
-        "by_activity": _by(counts, 1),
-        "region_shortfalls": region_shortfalls(by_region, logbook.region_minimum),
-    }
+    return PeriodReport(
+        number=period.number,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        target=period.target,
+        count=count,
+        status=pace.status,
+        projected_count=pace.projected_count,
+        needed_per_week=pace.needed_per_week,
+        by_region=by_region,
+        by_activity=_by(counts, 1),
+        region_shortfalls=region_shortfalls(by_region, logbook.region_minimum),
+    )
 
 
 def progress_report(
-    logbook: Logbook,
-    tally: Tally,
-    today: dt.date,
-    skill_fade_days: int = DEFAULT_SKILL_FADE_DAYS,
-) -> dict:
-    """The progress report of a logbook on `today` (without dates: periods [] and a message)."""
+    logbook: Logbook, tally: Tally, today: dt.date, skill_fade_days: int
+) -> ProgressReport:
+    """The progress report of a logbook on `today` (without dates: no periods and a message)."""
     last = tally.last_scanned_on()
     since = days_since(last, today)
     periods = logbook.periods()
     current = current_period(periods, today)
-    return {
-        "annual_target": logbook.annual_target,
-        "total": tally.total(),
-        "last_scanned_on": last.isoformat() if last else None,
-        "days_since_last_scan": since,
-        "current_period": current.number if current else None,
-        "skill_fade": skill_fade(since, skill_fade_days),
-        "region_minimum": logbook.region_minimum,
-        "message": None if periods else NO_DATES_MESSAGE,
-        "periods": [period_report(p, tally, today, logbook) for p in periods],
-    }
+    return ProgressReport(
+        annual_target=logbook.annual_target,
+        total=tally.total(),
+        last_scanned_on=last,
+        days_since_last_scan=since,
+        current_period=current.number if current else None,
+        skill_fade=skill_fade(since, skill_fade_days),
+        region_minimum=logbook.region_minimum,
+        message=None if periods else NO_DATES_MESSAGE,
+        periods=tuple(period_report(p, tally, today, logbook) for p in periods),
+    )
+
+
+def cohort_row(
+    student, period: Period | None, counts: tuple[int, int], today: dt.date, skill_fade_days: int
+) -> CohortRow:
+    """A student's overview row from their focus period and its (period, recent) counts.
+
+    `student` carries id, name, email, annual_target and last_scanned_on.
+    """
+    since = days_since(student.last_scanned_on, today)
+    row = CohortRow(
+        id=student.id,
+        name=student.name,
+        email=student.email,
+        target=student.annual_target,
+        last_scanned_on=student.last_scanned_on,
+        days_since_last_scan=since,
+        skill_fade_warning=skill_fade(since, skill_fade_days).warning,
+    )
+    if period is None:
+        return row
+    pace = period_pace(period, counts[0], counts[1], today)
+    return replace(
+        row,
+        current_period=period.number if period.contains(today) else None,
+        period=period.number,
+        count=counts[0],
+        target=period.target,
+        status=pace.status,
+        projected_count=pace.projected_count,
+        needed_per_week=pace.needed_per_week,
+        message=None,
+    )

@@ -1,12 +1,16 @@
-"""Schemas of progress, the cohort overview and a student's entry pages."""
+"""Schemas of progress, the cohort overview and a student's entry pages.
+
+They dump the domain's dataclasses (dates become ISO strings here, nowhere else).
+"""
 
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..domain.pace import STATUSES
 from .entries import EntrySchema
 
-STATUS = validate.OneOf(["upcoming", "on_track", "at_risk", "met", "missed"])
+STATUS = validate.OneOf(STATUSES)
 Counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
@@ -33,8 +37,8 @@ class PeriodSchema(Schema):
     """One logbook year of a progress report."""
 
     number = fields.Integer()
-    starts_on = fields.String()
-    ends_on = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
     count = fields.Integer()
     target = fields.Integer()
     status = fields.String(validate=STATUS)
@@ -57,7 +61,7 @@ class ProgressSchema(Schema):
 
     annual_target = fields.Integer()
     total = fields.Integer()
-    last_scanned_on = fields.String(allow_none=True)
+    last_scanned_on = fields.Date(allow_none=True)
     days_since_last_scan = fields.Integer(allow_none=True)
     current_period = fields.Integer(allow_none=True)
     skill_fade = fields.Nested(SkillFadeSchema)
@@ -79,7 +83,7 @@ class CohortRowSchema(Schema):
     status = fields.String(allow_none=True, validate=STATUS)
     projected_count = fields.Integer(allow_none=True)
     needed_per_week = fields.Integer(allow_none=True)
-    last_scanned_on = fields.String(allow_none=True)
+    last_scanned_on = fields.Date(allow_none=True)
     days_since_last_scan = fields.Integer(allow_none=True)
     skill_fade_warning = fields.Boolean()
     message = fields.String(allow_none=True)

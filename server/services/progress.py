@@ -11,12 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import Date, Integer, bindparam, case, func, select, text
 
-from ..domain.pace import days_since, period_pace, recent_window, skill_fade
-from ..domain.periods import focus_period
-from ..domain.progress import NO_DATES_MESSAGE, Key, Logbook, progress_report
+from ..domain.pace import recent_window
+from ..domain.periods import Period, focus_period
+from ..domain.progress import (
+    CohortRow,
+    Key,
+    Logbook,
+    ProgressReport,
+    cohort_row,
+    progress_report,
+)
 from ..extensions import db
 from ..models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment, User
 
@@ -51,6 +60,25 @@ class DailyCountTally:
         return db.session.scalar(select(func.max(DailyTotal.day)).where(where))
 
 
+def skill_fade_days() -> int:
+    """The gap in days that turns the skill-fade warning on (config SKILL_FADE_DAYS)."""
+    return current_app.config["SKILL_FADE_DAYS"]
+
+
+def new_logbook(
+    pgcert_completed_on: dt.date | None,
+    registration_ends_on: dt.date | None,
+    annual_target: int,
+) -> LogbookSettings:
+    """A new student's logbook settings, with the breadth minimum from config REGION_MINIMUM."""
+    return LogbookSettings(
+        pgcert_completed_on=pgcert_completed_on,
+        registration_ends_on=registration_ends_on,
+        annual_target=annual_target,
+        region_minimum=current_app.config.get("REGION_MINIMUM"),
+    )
+
+
 def logbook_of(settings: LogbookSettings | None) -> Logbook:
     """The domain's view of a student's logbook settings (no dates when there are none)."""
     if settings is None:
@@ -63,9 +91,21 @@ def logbook_of(settings: LogbookSettings | None) -> Logbook:
     )
 
 
-def student_progress(student: User, today: dt.date) -> dict:
-    """The GET /progress report of one student on `today` (see domain.progress)."""
-    return progress_report(logbook_of(student.logbook), DailyCountTally(student.id), today)
+def periods_of(student: User) -> list[Period]:
+    """The student's logbook years ([] without both dates): the one source of periods."""
+    return logbook_of(student.logbook).periods()
+
+
+def period_of(student: User, number: int) -> Period | None:
+    """The student's logbook year `number`, or None if there is no such year."""
+    return next((p for p in periods_of(student) if p.number == number), None)
+
+
+def student_progress(student: User, today: dt.date) -> ProgressReport:
+    """The progress report of one student on `today` (see domain.progress)."""
+    return progress_report(
+        logbook_of(student.logbook), DailyCountTally(student.id), today, skill_fade_days()
+    )
 
 
 def _visible_students(viewer: User):
@@ -142,14 +182,8 @@ def _window_counts(windows: list[tuple[int, dt.date, dt.date, dt.date]], today: 
     return out
 
 
-def cohort_rows(viewer: User, today: dt.date) -> list[dict]:
-    """The GET /students rows the viewer may see, ordered by name.
-
-    Each row: id, name, email, current_period, count, target, status, last_scanned_on (the
-    contract), plus period (the year the figures are about: the current one, else the next
-    to start, else the last), projected_count, needed_per_week, days_since_last_scan,
-    skill_fade_warning and message (set when the student's dates are missing).
-    """
+def cohort_rows(viewer: User, today: dt.date) -> list[CohortRow]:
+    """The overview rows of the students the viewer may see, ordered by name."""
     students = _visible_students(viewer)
     focus, windows = {}, []
     for s in students:
@@ -160,53 +194,28 @@ def cohort_rows(viewer: User, today: dt.date) -> list[dict]:
             recent_start = recent_window(period, today)[0] if period.contains(today) else today
             windows.append((s.id, period.starts_on, period.ends_on, recent_start))
     counts = _window_counts(windows, today)
-    return [_row(s, focus.get(s.id), counts.get(s.id, (0, 0)), today) for s in students]
+    fade = skill_fade_days()
+    return [cohort_row(s, focus.get(s.id), counts.get(s.id, (0, 0)), today, fade) for s in students]
 
 
-def _row(student, period, counts: tuple[int, int], today: dt.date) -> dict:
-    """One cohort row from the student's focus period and its (period, recent) counts."""
-    last = student.last_scanned_on
-    since = days_since(last, today)
-    row = {
-        "id": student.id,
-        "name": student.name,
-        "email": student.email,
-        "current_period": None,
-        "period": None,
-        "count": None,
-        "target": student.annual_target,
-        "status": None,
-        "projected_count": None,
-        "needed_per_week": None,
-        "last_scanned_on": last.isoformat() if last else None,
-        "days_since_last_scan": since,
-        "skill_fade_warning": skill_fade(since)["warning"],
-        "message": NO_DATES_MESSAGE,
-    }
-    if period is not None:
-        pace = period_pace(period, counts[0], counts[1], today)
-        row.update(
-            current_period=period.number if period.contains(today) else None,
-            period=period.number,
-            count=counts[0],
-            target=period.target,
-            status=pace.status,
-            projected_count=pace.projected_count,
-            needed_per_week=pace.needed_per_week,
-            message=None,
-        )
-    return row
+@dataclass(frozen=True)
+class EntryPage:
+    """One page of a student's entries, newest first."""
+
+    entries: list[Entry]
+    page: int
+    pages: int
+    total: int
 
 
-def student_entries(student: User, period: int | None, page: int) -> dict | None:
+def student_entries(student: User, period: int | None, page: int) -> EntryPage | None:
     """A page (50, newest first) of the student's live entries, in one period if given.
 
     None when the period does not exist in the student's logbook.
     """
     where = [Entry.owner_id == student.id, Entry.deleted.is_(False)]
     if period is not None:
-        periods = logbook_of(student.logbook).periods()
-        chosen = next((p for p in periods if p.number == period), None)
+        chosen = period_of(student, period)
         if chosen is None:
             return None
         where.append(Entry.scanned_on.between(chosen.starts_on, chosen.ends_on))
@@ -218,9 +227,4 @@ def student_entries(student: User, period: int | None, page: int) -> dict | None
         .limit(ENTRIES_PER_PAGE)
         .offset((page - 1) * ENTRIES_PER_PAGE)
     ).all()
-    return {
-        "entries": entries,
-        "page": page,
-        "pages": max(1, math.ceil(total / ENTRIES_PER_PAGE)),
-        "total": total,
-    }
+    return EntryPage(entries, page, max(1, math.ceil(total / ENTRIES_PER_PAGE)), total)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from server.clock import DEFAULT_TIMEZONE
 from server.domain.periods import add_years
 from server.domain.progress import EntryTally, Logbook, progress_report
 from server.extensions import db
 from server.models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment
+from server.schemas.progress import ProgressSchema
 from server.services.changes import count_key, lock_counter, move_daily_count, take_seq
 
-TODAY = dt.datetime.now(dt.UTC).date()
+TODAY = dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()  # the server's today
 DAY = dt.timedelta(days=1)
 
 
@@ -86,7 +89,7 @@ def test_student_sees_counts_from_the_first_to_the_last_day_without_deleted_entr
     assert [p["status"] for p in body["periods"]] == ["at_risk", "upcoming", "upcoming"]
     live = [(*row, i == 3) for i, row in enumerate(rows)]
     logbook = Logbook(pgcert, add_years(pgcert, 3) - DAY)
-    assert body == progress_report(logbook, EntryTally(live), TODAY)
+    assert body == ProgressSchema().dump(progress_report(logbook, EntryTally(live), TODAY, 14))
 
 
 def test_student_without_dates_gets_a_message(app, client, make_user, auth_header):

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from server.services import accounts
+from tests.api.test_progress import TODAY
 from tests.web.conftest import entry_data
 
 
@@ -20,12 +21,12 @@ def _assign(app, tutor, *students):
 
 
 def _recent(days_ago: int) -> str:
-    return (dt.date.today() - dt.timedelta(days=days_ago)).isoformat()
+    return (TODAY - dt.timedelta(days=days_ago)).isoformat()
 
 
 def test_overview_filters_at_risk_and_gaps_and_sorts(app, make_user, log_scans, web_as):
     tutor = make_user("tutor")
-    start = dt.date.today() - dt.timedelta(days=200)
+    start = TODAY - dt.timedelta(days=200)
     busy = make_user(
         "student",
         name="Bea Busy",

@@ -33,7 +33,14 @@ class StudentEntriesSchema(Schema):
     total = fields.Integer()
 
 
-class PeriodSchema(Schema):
+class PaceSchema(Schema):
+    """Projection and weekly need: set for the current period only."""
+
+    projected_count = fields.Integer(allow_none=True)
+    needed_per_week = fields.Integer(allow_none=True)
+
+
+class PeriodSchema(PaceSchema):
     """One logbook year of a progress report."""
 
     number = fields.Integer()
@@ -42,8 +49,6 @@ class PeriodSchema(Schema):
     count = fields.Integer()
     target = fields.Integer()
     status = fields.String(validate=STATUS)
-    projected_count = fields.Integer(allow_none=True)
-    needed_per_week = fields.Integer(allow_none=True)
     by_region = Counts
     by_activity = Counts
     region_shortfalls = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
@@ -70,7 +75,7 @@ class ProgressSchema(Schema):
     periods = fields.List(fields.Nested(PeriodSchema))
 
 
-class CohortRowSchema(Schema):
+class CohortRowSchema(PaceSchema):
     """One row of GET /students."""
 
     id = fields.Integer()
@@ -81,8 +86,6 @@ class CohortRowSchema(Schema):
     count = fields.Integer(allow_none=True)
     target = fields.Integer(allow_none=True)
     status = fields.String(allow_none=True, validate=STATUS)
-    projected_count = fields.Integer(allow_none=True)
-    needed_per_week = fields.Integer(allow_none=True)
     last_scanned_on = fields.Date(allow_none=True)
     days_since_last_scan = fields.Integer(allow_none=True)
     skill_fade_warning = fields.Boolean()

@@ -28,6 +28,7 @@ from ..domain.progress import (
 )
 from ..extensions import db
 from ..models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment, User
+from .record_search import live_entries
 
 ENTRIES_PER_PAGE = 50
 WINDOW_CHUNK = 400  # SQLite allows at most 500 terms in a compound SELECT
@@ -213,12 +214,13 @@ def student_entries(student: User, period: int | None, page: int) -> EntryPage |
 
     None when the period does not exist in the student's logbook.
     """
-    where = [Entry.owner_id == student.id, Entry.deleted.is_(False)]
+    starts_on = ends_on = None
     if period is not None:
         chosen = period_of(student, period)
         if chosen is None:
             return None
-        where.append(Entry.scanned_on.between(chosen.starts_on, chosen.ends_on))
+        starts_on, ends_on = chosen.starts_on, chosen.ends_on
+    where = live_entries(student.id, starts_on, ends_on)
     total = db.session.scalar(select(func.count()).select_from(Entry).where(*where)) or 0
     entries = db.session.scalars(
         select(Entry)

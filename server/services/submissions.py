@@ -14,6 +14,7 @@ from ..models import Entry, Submission, SubmissionEntry, TutorAssignment, User, 
 from . import audit
 from .changes import lock_counter
 from .progress import period_of, periods_of
+from .record_search import live_entries
 
 STATE_LABELS = {
     "open": "Open",
@@ -56,23 +57,10 @@ def history(student_id: int) -> list[Submission]:
     )
 
 
-def state(student_id: int, period: int) -> str:
-    """open, submitted, signed_off or returned."""
-    row = latest(student_id, period)
-    return row.state if row is not None else "open"
-
-
 def period_entries(student_id: int, starts_on: dt.date, ends_on: dt.date) -> list[Entry]:
     """The live entries of a student between two dates, both inclusive."""
     return list(
-        db.session.scalars(
-            select(Entry).where(
-                Entry.owner_id == student_id,
-                Entry.deleted.is_(False),
-                Entry.scanned_on >= starts_on,
-                Entry.scanned_on <= ends_on,
-            )
-        )
+        db.session.scalars(select(Entry).where(*live_entries(student_id, starts_on, ends_on)))
     )
 
 
@@ -86,7 +74,8 @@ def submit(student: User, number: int, today: dt.date) -> Submission:
     if period.starts_on > today:
         raise SubmissionError(f"Logbook year {number} has not started yet.")
     lock_counter(student.id)  # one submission step at a time per student
-    current = state(student.id, number)
+    previous = latest(student.id, number)
+    current = previous.state if previous is not None else "open"
     if current in ("submitted", "signed_off"):
         raise SubmissionError(f"Logbook year {number} is already {STATE_LABELS[current].lower()}.")
     entries = period_entries(student.id, period.starts_on, period.ends_on)

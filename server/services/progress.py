@@ -81,7 +81,10 @@ def new_logbook(
 
 
 def logbook_of(settings: LogbookSettings | None) -> Logbook:
-    """The domain's view of a student's logbook settings (no dates when there are none)."""
+    """The domain's view of a student's logbook settings (no dates when there are none).
+
+    `settings` may also be a query row with the same four columns (the cohort's).
+    """
     if settings is None:
         return Logbook(None, None)
     return Logbook(
@@ -110,7 +113,7 @@ def student_progress(student: User, today: dt.date) -> ProgressReport:
 
 
 def _visible_students(viewer: User):
-    """Rows of id, name, email, dates, annual_target and last_scanned_on of the students the
+    """Rows of id, name, email, the logbook settings and last_scanned_on of the students the
     viewer may see: all for an admin, the assigned ones for a tutor."""
     last_scan = (
         select(func.max(DailyTotal.day)).where(DailyTotal.owner_id == User.id).scalar_subquery()
@@ -123,6 +126,7 @@ def _visible_students(viewer: User):
             LogbookSettings.pgcert_completed_on,
             LogbookSettings.registration_ends_on,
             LogbookSettings.annual_target,
+            LogbookSettings.region_minimum,
             last_scan.label("last_scanned_on"),
         )
         .outerjoin(LogbookSettings, LogbookSettings.student_id == User.id)
@@ -188,8 +192,7 @@ def cohort_rows(viewer: User, today: dt.date) -> list[CohortRow]:
     students = _visible_students(viewer)
     focus, windows = {}, []
     for s in students:
-        book = Logbook(s.pgcert_completed_on, s.registration_ends_on, s.annual_target or 0)
-        period = focus_period(book.periods(), today)
+        period = focus_period(logbook_of(s).periods(), today)
         if period is not None:
             focus[s.id] = period
             recent_start = recent_window(period, today)[0] if period.contains(today) else today

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from ..domain.submission_diff import ENTRY_FIELDS, EntryChange, diff_period
 from ..extensions import db
-from ..models import Entry, Submission, SubmissionEntry, TutorAssignment, User, utcnow
-from . import audit
+from ..models import Entry, Submission, SubmissionEntry, User, utcnow
+from . import accounts, audit
 from .changes import lock_counter
 from .progress import period_of, periods_of
 from .record_search import live_entries
@@ -111,9 +111,7 @@ def submit(student: User, number: int, today: dt.date) -> Submission:
 
 
 def _decide(tutor: User, submission: Submission, new_state: str, comment: str) -> Submission:
-    if tutor.role != "tutor" or not db.session.get(
-        TutorAssignment, (tutor.id, submission.student_id)
-    ):
+    if tutor.role != "tutor" or not accounts.can_view_student(tutor, submission.student_id):
         raise SubmissionError("Only the student's tutor can sign off or return a logbook.")
     lock_counter(submission.student_id)
     db.session.refresh(submission)

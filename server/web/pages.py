@@ -9,9 +9,10 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from .. import clock
-from ..domain.progress import CohortRow
+from ..domain.cohort import CohortRow
 from ..extensions import db
-from ..services.progress import cohort_rows, skill_fade_days
+from ..services.cohort import cohort_rows
+from ..services.progress import skill_fade_days
 from . import bp
 from .access import roles_required
 

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from server.domain.progress import EntryTally, Logbook, progress_report
 from server.extensions import db
 from server.models import User
-from server.services.progress import DailyCountTally, cohort_rows
+from server.services.cohort import cohort_rows
+from server.services.progress import DailyCountTally
 from tests.api.test_progress import add_entries, delete_entry
 
 D = dt.date

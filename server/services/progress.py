@@ -16,12 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from ..domain.periods import Period
-from ..domain.progress import (
-    Key,
-    Logbook,
-    ProgressReport,
-    progress_report,
-)
+from ..domain.progress import Key, Logbook, ProgressReport, progress_report
 from ..extensions import db
 from ..models import DailyCount, DailyTotal, Entry, LogbookSettings, User
 from .record_search import live_entries

@@ -23,14 +23,22 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from server import create_app  # noqa: E402
 from server.auth import tokens  # noqa: E402
+from server.clock import DEFAULT_TIMEZONE  # noqa: E402
 from server.domain.periods import add_years  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.services import accounts  # noqa: E402
+
+
+def server_today() -> dt.date:
+    """The day the server measures progress on (its configured time zone), without an app."""
+    return dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
+
 
 REGIONS = {
     "shoulder": 30,
@@ -54,7 +62,7 @@ ENTRY_SQL = (
 def make_database(path: Path, students: int, per_year: int, store_entries: bool, seed: int = 7):
     """Create the cohort; returns (admin, a student id, entries generated, daily-count rows)."""
     app = create_app({"ENV": "testing", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
-    today = dt.datetime.now(dt.UTC).date()
+    today = server_today()
     with app.app_context():
         db.create_all()
         admin = accounts.create_user("admin@bench.test", "Admin", "admin", "bench-password-1")
@@ -135,7 +143,7 @@ def get(client, url: str, header: dict):
 
 def raw_sum(connection: sqlite3.Connection, table: str):
     """Raw sqlite3: sum every student's last 365 days from `table`."""
-    today = dt.datetime.now(dt.UTC).date()
+    today = server_today()
     window = ((today - dt.timedelta(days=364)).isoformat(), today.isoformat())
     return lambda: connection.execute(WINDOW_SQL.format(table=table), window).fetchall()
 

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, g
 
+from .. import clock
 from ..schemas.progress import ProgressSchema
 from ..services import accounts, progress
 from . import bp, roles_required
 from .openapi import documented
-
-
-def server_today() -> dt.date:
-    """Today's date on the server (UTC), the day progress is measured on."""
-    return dt.datetime.now(dt.UTC).date()
 
 
 @bp.get("/progress")
@@ -22,7 +16,7 @@ def server_today() -> dt.date:
 @roles_required("student")
 def own_progress():
     """The signed-in student's progress: periods, pace, skill fade and breadth."""
-    return ProgressSchema().dump(progress.student_progress(g.user, server_today()))
+    return ProgressSchema().dump(progress.student_progress(g.user, clock.today()))
 
 
 @bp.get("/students/<int:student_id>/progress")
@@ -33,4 +27,4 @@ def student_progress(student_id: int):
     student = accounts.visible_student(g.user, student_id)
     if student is None:
         abort(404, description="No such student.")
-    return ProgressSchema().dump(progress.student_progress(student, server_today()))
+    return ProgressSchema().dump(progress.student_progress(student, clock.today()))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import abort, g, request
 
+from .. import clock
 from ..schemas.progress import CohortRowSchema, EntriesQuerySchema, StudentEntriesSchema
-from ..services import accounts, progress
+from ..services import accounts, cohort, progress
 from . import bp, roles_required
 from .openapi import documented
-from .progress import server_today
 
 
 @bp.get("/students")
@@ -16,7 +16,7 @@ from .progress import server_today
 @roles_required("tutor", "admin")
 def list_students():
     """The students the viewer may see, with this year's count, target, status and pace."""
-    return CohortRowSchema(many=True).dump(progress.cohort_rows(g.user, server_today()))
+    return CohortRowSchema(many=True).dump(cohort.cohort_rows(g.user, clock.today()))
 
 
 @bp.get("/students/<int:student_id>/entries")

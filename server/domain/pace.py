@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from .periods import Period
 
 RECENT_WINDOW_DAYS = 56  # the recent weekly rate is taken over the last 8 weeks
-DEFAULT_SKILL_FADE_DAYS = 14
 STATUSES = ("upcoming", "on_track", "at_risk", "met", "missed")
 
 
@@ -56,7 +55,14 @@ def days_since(last_scanned_on: dt.date | None, today: dt.date) -> int | None:
     return max(0, (today - last_scanned_on).days)
 
 
-def skill_fade(days: int | None, threshold_days: int = DEFAULT_SKILL_FADE_DAYS) -> dict:
+@dataclass(frozen=True)
+class SkillFade:
+    """The skill-fade warning and the gap (in days) that turns it on."""
+
+    threshold_days: int
+    warning: bool
+
+
+def skill_fade(days: int | None, threshold_days: int) -> SkillFade:
     """The skill-fade warning: on once the gap since the last scan reaches the threshold."""
-    warning = days is not None and days >= threshold_days
-    return {"threshold_days": threshold_days, "warning": warning}
+    return SkillFade(threshold_days, days is not None and days >= threshold_days)

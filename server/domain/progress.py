@@ -1,4 +1,4 @@
-"""A logbook's progress report, in the shape of GET /api/v1/progress.
+"""A logbook's progress report, as dataclasses with dates (schemas dump them for the API).
 
 The report asks a `Tally` for counts, so the server can answer from its daily counts in the
 database and tests can answer from a list of entries; the rules are the same either way.
@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from .pace import DEFAULT_SKILL_FADE_DAYS, days_since, period_pace, recent_window, skill_fade
+from .pace import SkillFade, days_since, period_pace, recent_window, skill_fade
 from .periods import Period, current_period, logbook_periods
 from .vocabulary import REGIONS
 
@@ -93,7 +93,39 @@ def region_shortfalls(
     return {r: minimum - by_region.get(r, 0) for r in regions if by_region.get(r, 0) < minimum}
 
 
-def period_report(period: Period, tally: Tally, today: dt.date, logbook: Logbook) -> dict:
+@dataclass(frozen=True)
+class PeriodReport:
+    """One period's figures on a day: counts, pace and breadth."""
+
+    number: int
+    starts_on: dt.date
+    ends_on: dt.date
+    target: int
+    count: int
+    status: str
+    projected_count: int | None
+    needed_per_week: int | None
+    by_region: dict[str, int]
+    by_activity: dict[str, int]
+    region_shortfalls: dict[str, int] | None
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """A logbook's progress on a day (no periods, and a message, without its dates)."""
+
+    annual_target: int
+    total: int
+    last_scanned_on: dt.date | None
+    days_since_last_scan: int | None
+    current_period: int | None
+    skill_fade: SkillFade
+    region_minimum: int | None
+    message: str | None
+    periods: tuple[PeriodReport, ...]
+
+
+def period_report(period: Period, tally: Tally, today: dt.date, logbook: Logbook) -> PeriodReport:
     """One period's entry of the report: counts, pace and breadth."""
     counts = tally.between(period.starts_on, period.ends_on)
     count = sum(counts.values())
@@ -102,40 +134,37 @@ def period_report(period: Period, tally: Tally, today: dt.date, logbook: Logbook
         window_count = sum(tally.between(*recent_window(period, today)).values())
     pace = period_pace(period, count, window_count, today)
     by_region = _by(counts, 0)
-    return {
-        "number": period.number,
-        "starts_on": period.starts_on.isoformat(),
-        "ends_on": period.ends_on.isoformat(),
-        "count": count,
-        "target": period.target,
-        "status": pace.status,
-        "projected_count": pace.projected_count,
-        "needed_per_week": pace.needed_per_week,
-        "by_region": by_region,
-        "by_activity": _by(counts, 1),
-        "region_shortfalls": region_shortfalls(by_region, logbook.region_minimum),
-    }
+    return PeriodReport(
+        number=period.number,
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
+        target=period.target,
+        count=count,
+        status=pace.status,
+        projected_count=pace.projected_count,
+        needed_per_week=pace.needed_per_week,
+        by_region=by_region,
+        by_activity=_by(counts, 1),
+        region_shortfalls=region_shortfalls(by_region, logbook.region_minimum),
+    )
 
 
 def progress_report(
-    logbook: Logbook,
-    tally: Tally,
-    today: dt.date,
-    skill_fade_days: int = DEFAULT_SKILL_FADE_DAYS,
-) -> dict:
-    """The progress report of a logbook on `today` (without dates: periods [] and a message)."""
+    logbook: Logbook, tally: Tally, today: dt.date, skill_fade_days: int
+) -> ProgressReport:
+    """The progress report of a logbook on `today` (without dates: no periods and a message)."""
     last = tally.last_scanned_on()
     since = days_since(last, today)
     periods = logbook.periods()
     current = current_period(periods, today)
-    return {
-        "annual_target": logbook.annual_target,
-        "total": tally.total(),
-        "last_scanned_on": last.isoformat() if last else None,
-        "days_since_last_scan": since,
-        "current_period": current.number if current else None,
-        "skill_fade": skill_fade(since, skill_fade_days),
-        "region_minimum": logbook.region_minimum,
-        "message": None if periods else NO_DATES_MESSAGE,
-        "periods": [period_report(p, tally, today, logbook) for p in periods],
-    }
+    return ProgressReport(
+        annual_target=logbook.annual_target,
+        total=tally.total(),
+        last_scanned_on=last,
+        days_since_last_scan=since,
+        current_period=current.number if current else None,
+        skill_fade=skill_fade(since, skill_fade_days),
+        region_minimum=logbook.region_minimum,
+        message=None if periods else NO_DATES_MESSAGE,
+        periods=tuple(period_report(p, tally, today, logbook) for p in periods),
+    )

@@ -1,12 +1,16 @@
-"""Schemas of progress, the cohort overview and a student's entry pages."""
+"""Schemas of progress, the cohort overview and a student's entry pages.
+
+They dump the domain's dataclasses (dates become ISO strings here, nowhere else).
+"""
 
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..domain.pace import STATUSES
 from .entries import EntrySchema
 
-STATUS = validate.OneOf(["upcoming", "on_track", "at_risk", "met", "missed"])
+STATUS = validate.OneOf(STATUSES)
 Counts = fields.Dict(keys=fields.String(), values=fields.Integer())
 
 
@@ -29,17 +33,22 @@ class StudentEntriesSchema(Schema):
     total = fields.Integer()
 
 
-class PeriodSchema(Schema):
+class PaceSchema(Schema):
+    """Projection and weekly need: set for the current period only."""
+
+    projected_count = fields.Integer(allow_none=True)
+    needed_per_week = fields.Integer(allow_none=True)
+
+
+class PeriodSchema(PaceSchema):
     """One logbook year of a progress report."""
 
     number = fields.Integer()
-    starts_on = fields.String()
-    ends_on = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
     count = fields.Integer()
     target = fields.Integer()
     status = fields.String(validate=STATUS)
-    projected_count = fields.Integer(allow_none=True)
-    needed_per_week = fields.Integer(allow_none=True)
     by_region = Counts
     by_activity = Counts
     region_shortfalls = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
@@ -57,7 +66,7 @@ class ProgressSchema(Schema):
 
     annual_target = fields.Integer()
     total = fields.Integer()
-    last_scanned_on = fields.String(allow_none=True)
+    last_scanned_on = fields.Date(allow_none=True)
     days_since_last_scan = fields.Integer(allow_none=True)
     current_period = fields.Integer(allow_none=True)
     skill_fade = fields.Nested(SkillFadeSchema)
@@ -66,7 +75,7 @@ class ProgressSchema(Schema):
     periods = fields.List(fields.Nested(PeriodSchema))
 
 
-class CohortRowSchema(Schema):
+class CohortRowSchema(PaceSchema):
     """One row of GET /students."""
 
     id = fields.Integer()
@@ -77,9 +86,7 @@ class CohortRowSchema(Schema):
     count = fields.Integer(allow_none=True)
     target = fields.Integer(allow_none=True)
     status = fields.String(allow_none=True, validate=STATUS)
-    projected_count = fields.Integer(allow_none=True)
-    needed_per_week = fields.Integer(allow_none=True)
-    last_scanned_on = fields.String(allow_none=True)
+    last_scanned_on = fields.Date(allow_none=True)
     days_since_last_scan = fields.Integer(allow_none=True)
     skill_fade_warning = fields.Boolean()
     message = fields.String(allow_none=True)

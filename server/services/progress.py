@@ -1,9 +1,8 @@
-"""Progress of students' logbooks, counted in the database from the daily counts.
+"""A student's logbook: its settings, periods, progress report and pages of entries.
 
-Never loads entries: a student's report sums DailyCount rows per period (by region and
-activity); the cohort overview sums every student's current-period window of DailyTotal rows
-(one per owner and day, however many scans) in one grouped statement per 400 students.
-Used by the API and the tutor pages.
+The report never loads entries: it sums DailyCount rows per period (by region and activity).
+`periods_of` is the one way from a student's settings to their periods. The cohort overview
+is in services/cohort.py. Used by the API and the tutor pages.
 """
 
 from __future__ import annotations
@@ -11,18 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 
-from sqlalchemy import Date, Integer, bindparam, case, func, select, text
+from flask import current_app
+from sqlalchemy import func, select
 
-from ..domain.pace import days_since, period_pace, recent_window, skill_fade
-from ..domain.periods import focus_period
-from ..domain.progress import NO_DATES_MESSAGE, Key, Logbook, progress_report
+from ..domain.periods import Period
+from ..domain.progress import Key, Logbook, ProgressReport, progress_report
 from ..extensions import db
-from ..models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment, User
+from ..models import DailyCount, DailyTotal, Entry, LogbookSettings, User
+from .record_search import live_entries
 
 ENTRIES_PER_PAGE = 50
-WINDOW_CHUNK = 400  # SQLite allows at most 500 terms in a compound SELECT
-WINDOW_TYPES = (Integer(), Date(), Date(), Date())
 
 
 class DailyCountTally:
@@ -51,8 +50,30 @@ class DailyCountTally:
         return db.session.scalar(select(func.max(DailyTotal.day)).where(where))
 
 
+def skill_fade_days() -> int:
+    """The gap in days that turns the skill-fade warning on (config SKILL_FADE_DAYS)."""
+    return current_app.config["SKILL_FADE_DAYS"]
+
+
+def new_logbook(
+    pgcert_completed_on: dt.date | None,
+    registration_ends_on: dt.date | None,
+    annual_target: int,
+) -> LogbookSettings:
+    """A new student's logbook settings, with the breadth minimum from config REGION_MINIMUM."""
+    return LogbookSettings(
+        pgcert_completed_on=pgcert_completed_on,
+        registration_ends_on=registration_ends_on,
+        annual_target=annual_target,
+        region_minimum=current_app.config.get("REGION_MINIMUM"),
+    )
+
+
 def logbook_of(settings: LogbookSettings | None) -> Logbook:
-    """The domain's view of a student's logbook settings (no dates when there are none)."""
+    """The domain's view of a student's logbook settings (no dates when there are none).
+
+    `settings` may also be a query row with the same four columns (the cohort's).
+    """
     if settings is None:
         return Logbook(None, None)
     return Logbook(
@@ -63,153 +84,45 @@ def logbook_of(settings: LogbookSettings | None) -> Logbook:
     )
 
 
-def student_progress(student: User, today: dt.date) -> dict:
-    """The GET /progress report of one student on `today` (see domain.progress)."""
-    return progress_report(logbook_of(student.logbook), DailyCountTally(student.id), today)
+def periods_of(student: User) -> list[Period]:
+    """The student's logbook years ([] without both dates): the one source of periods."""
+    return logbook_of(student.logbook).periods()
 
 
-def _visible_students(viewer: User):
-    """Rows of id, name, email, dates, annual_target and last_scanned_on of the students the
-    viewer may see: all for an admin, the assigned ones for a tutor."""
-    last_scan = (
-        select(func.max(DailyTotal.day)).where(DailyTotal.owner_id == User.id).scalar_subquery()
-    )
-    query = (
-        select(
-            User.id,
-            User.name,
-            User.email,
-            LogbookSettings.pgcert_completed_on,
-            LogbookSettings.registration_ends_on,
-            LogbookSettings.annual_target,
-            last_scan.label("last_scanned_on"),
-        )
-        .outerjoin(LogbookSettings, LogbookSettings.student_id == User.id)
-        .where(User.role == "student")
-        .order_by(User.name, User.id)
-    )
-    if viewer.role != "admin":
-        query = query.join(TutorAssignment, TutorAssignment.student_id == User.id).where(
-            TutorAssignment.tutor_id == viewer.id
-        )
-    return db.session.execute(query).all()
+def period_of(student: User, number: int) -> Period | None:
+    """The student's logbook year `number`, or None if there is no such year."""
+    return next((p for p in periods_of(student) if p.number == number), None)
 
 
-def _windows_subquery(windows: list[tuple[int, dt.date, dt.date, dt.date]]):
-    """The windows as a derived table of literal rows (text: cheap to build for 400 rows)."""
-    parts, binds = [], []
-    for n, row in enumerate(windows):
-        names = [f"{prefix}{n}" for prefix in "oser"]
-        # Only generated placeholder names go into the SQL; every value is a bound parameter.
-        parts.append(
-            "SELECT :{} AS owner_id, :{} AS starts_on, :{} AS ends_on, :{} AS recent_on".format(
-                *names
-            )
-        )
-        binds += [
-            bindparam(k, v, type_=t) for k, v, t in zip(names, row, WINDOW_TYPES, strict=True)
-        ]
-    return (
-        text(" UNION ALL ".join(parts))
-        .bindparams(*binds)
-        .columns(owner_id=Integer, starts_on=Date, ends_on=Date, recent_on=Date)
-        .subquery("w")
+def student_progress(student: User, today: dt.date) -> ProgressReport:
+    """The progress report of one student on `today` (see domain.progress)."""
+    return progress_report(
+        logbook_of(student.logbook), DailyCountTally(student.id), today, skill_fade_days()
     )
 
 
-def _window_counts(windows: list[tuple[int, dt.date, dt.date, dt.date]], today: dt.date) -> dict:
-    """{owner: (count in period, count in recent window)} for (owner, start, end, recent) rows.
+@dataclass(frozen=True)
+class EntryPage:
+    """One page of a student's entries, newest first."""
 
-    One grouped statement per chunk of students: the windows are joined in as literal rows,
-    so each student's days are read through the (owner_id, day) primary key, once.
-    """
-    out: dict[int, tuple[int, int]] = {}
-    for i in range(0, len(windows), WINDOW_CHUNK):
-        w = _windows_subquery(windows[i : i + WINDOW_CHUNK])
-        in_recent = DailyTotal.day.between(w.c.recent_on, today)  # not scans dated ahead
-        recent = case((in_recent, DailyTotal.count), else_=0)
-        query = (
-            select(w.c.owner_id, func.sum(DailyTotal.count), func.sum(recent))
-            .join_from(
-                w,
-                DailyTotal,
-                (DailyTotal.owner_id == w.c.owner_id)
-                & DailyTotal.day.between(w.c.starts_on, w.c.ends_on),
-            )
-            .group_by(w.c.owner_id)
-        )
-        out.update({owner: (int(n), int(r or 0)) for owner, n, r in db.session.execute(query)})
-    return out
+    entries: list[Entry]
+    page: int
+    pages: int
+    total: int
 
 
-def cohort_rows(viewer: User, today: dt.date) -> list[dict]:
-    """The GET /students rows the viewer may see, ordered by name.
-
-    Each row: id, name, email, current_period, count, target, status, last_scanned_on (the
-    contract), plus period (the year the figures are about: the current one, else the next
-    to start, else the last), projected_count, needed_per_week, days_since_last_scan,
-    skill_fade_warning and message (set when the student's dates are missing).
-    """
-    students = _visible_students(viewer)
-    focus, windows = {}, []
-    for s in students:
-        book = Logbook(s.pgcert_completed_on, s.registration_ends_on, s.annual_target or 0)
-        period = focus_period(book.periods(), today)
-        if period is not None:
-            focus[s.id] = period
-            recent_start = recent_window(period, today)[0] if period.contains(today) else today
-            windows.append((s.id, period.starts_on, period.ends_on, recent_start))
-    counts = _window_counts(windows, today)
-    return [_row(s, focus.get(s.id), counts.get(s.id, (0, 0)), today) for s in students]
-
-
-def _row(student, period, counts: tuple[int, int], today: dt.date) -> dict:
-    """One cohort row from the student's focus period and its (period, recent) counts."""
-    last = student.last_scanned_on
-    since = days_since(last, today)
-    row = {
-        "id": student.id,
-        "name": student.name,
-        "email": student.email,
-        "current_period": None,
-        "period": None,
-        "count": None,
-        "target": student.annual_target,
-        "status": None,
-        "projected_count": None,
-        "needed_per_week": None,
-        "last_scanned_on": last.isoformat() if last else None,
-        "days_since_last_scan": since,
-        "skill_fade_warning": skill_fade(since)["warning"],
-        "message": NO_DATES_MESSAGE,
-    }
-    if period is not None:
-        pace = period_pace(period, counts[0], counts[1], today)
-        row.update(
-            current_period=period.number if period.contains(today) else None,
-            period=period.number,
-            count=counts[0],
-            target=period.target,
-            status=pace.status,
-            projected_count=pace.projected_count,
-            needed_per_week=pace.needed_per_week,
-            message=None,
-        )
-    return row
-
-
-def student_entries(student: User, period: int | None, page: int) -> dict | None:
+def student_entries(student: User, period: int | None, page: int) -> EntryPage | None:
     """A page (50, newest first) of the student's live entries, in one period if given.
 
     None when the period does not exist in the student's logbook.
     """
-    where = [Entry.owner_id == student.id, Entry.deleted.is_(False)]
+    starts_on = ends_on = None
     if period is not None:
-        periods = logbook_of(student.logbook).periods()
-        chosen = next((p for p in periods if p.number == period), None)
+        chosen = period_of(student, period)
         if chosen is None:
             return None
-        where.append(Entry.scanned_on.between(chosen.starts_on, chosen.ends_on))
+        starts_on, ends_on = chosen.starts_on, chosen.ends_on
+    where = live_entries(student.id, starts_on, ends_on)
     total = db.session.scalar(select(func.count()).select_from(Entry).where(*where)) or 0
     entries = db.session.scalars(
         select(Entry)
@@ -218,9 +131,4 @@ def student_entries(student: User, period: int | None, page: int) -> dict | None
         .limit(ENTRIES_PER_PAGE)
         .offset((page - 1) * ENTRIES_PER_PAGE)
     ).all()
-    return {
-        "entries": entries,
-        "page": page,
-        "pages": max(1, math.ceil(total / ENTRIES_PER_PAGE)),
-        "total": total,
-    }
+    return EntryPage(entries, page, max(1, math.ceil(total / ENTRIES_PER_PAGE)), total)

@@ -36,16 +36,19 @@ class RecordPage:
     total: int
 
 
+def live_entries(owner_id: int, starts_on: dt.date | None = None, ends_on: dt.date | None = None):
+    """The conditions for an owner's live entries, scanned from starts_on to ends_on if given."""
+    where = [Entry.owner_id == owner_id, Entry.deleted.is_(False)]
+    if starts_on is not None:
+        where.append(Entry.scanned_on.between(starts_on, ends_on))
+    return where
+
+
 def search(
     owner_id: int, starts_on: dt.date, ends_on: dt.date, filters: RecordFilters, page: int = 1
 ) -> RecordPage:
     """Live entries of the period matching the filters, newest scan first."""
-    where = [
-        Entry.owner_id == owner_id,
-        Entry.deleted.is_(False),
-        Entry.scanned_on >= starts_on,
-        Entry.scanned_on <= ends_on,
-    ]
+    where = live_entries(owner_id, starts_on, ends_on)
     for name in ("region", "activity", "supervision"):
         if getattr(filters, name):
             where.append(getattr(Entry, name) == getattr(filters, name))

@@ -8,12 +8,13 @@ from collections import Counter
 
 from sqlalchemy import select
 
-from ..domain.periods import Period, logbook_periods
 from ..domain.submission_diff import ENTRY_FIELDS, EntryChange, diff_period
 from ..extensions import db
-from ..models import Entry, Submission, SubmissionEntry, TutorAssignment, User, utcnow
-from . import audit
+from ..models import Entry, Submission, SubmissionEntry, User, utcnow
+from . import accounts, audit
 from .changes import lock_counter
+from .progress import period_of, periods_of
+from .record_search import live_entries
 
 STATE_LABELS = {
     "open": "Open",
@@ -33,18 +34,6 @@ def entry_fields(entry: Entry) -> dict:
     values["scanned_on"] = entry.scanned_on.isoformat()
     values["critical_incident"] = bool(entry.critical_incident)
     return values
-
-
-def _periods(student: User) -> list[Period]:
-    book = student.logbook
-    if book is None:
-        return []
-    return logbook_periods(book.pgcert_completed_on, book.registration_ends_on, book.annual_target)
-
-
-def period_bounds(student: User, number: int) -> tuple[dt.date, dt.date] | None:
-    """The first and last day of a student's logbook year, or None if there is no such year."""
-    return next(((p.starts_on, p.ends_on) for p in _periods(student) if p.number == number), None)
 
 
 def latest(student_id: int, period: int) -> Submission | None:
@@ -68,23 +57,10 @@ def history(student_id: int) -> list[Submission]:
     )
 
 
-def state(student_id: int, period: int) -> str:
-    """open, submitted, signed_off or returned."""
-    row = latest(student_id, period)
-    return row.state if row is not None else "open"
-
-
 def period_entries(student_id: int, starts_on: dt.date, ends_on: dt.date) -> list[Entry]:
     """The live entries of a student between two dates, both inclusive."""
     return list(
-        db.session.scalars(
-            select(Entry).where(
-                Entry.owner_id == student_id,
-                Entry.deleted.is_(False),
-                Entry.scanned_on >= starts_on,
-                Entry.scanned_on <= ends_on,
-            )
-        )
+        db.session.scalars(select(Entry).where(*live_entries(student_id, starts_on, ends_on)))
     )
 
 
@@ -92,16 +68,17 @@ def submit(student: User, number: int, today: dt.date) -> Submission:
     """A student hands in a period's logbook, recording every entry and version. Commits."""
     if student.role != "student":
         raise SubmissionError("Only students submit a logbook.")
-    bounds = period_bounds(student, number)
-    if bounds is None:
+    period = period_of(student, number)
+    if period is None:
         raise SubmissionError(f"Logbook year {number} does not exist.")
-    if bounds[0] > today:
+    if period.starts_on > today:
         raise SubmissionError(f"Logbook year {number} has not started yet.")
     lock_counter(student.id)  # one submission step at a time per student
-    current = state(student.id, number)
+    previous = latest(student.id, number)
+    current = previous.state if previous is not None else "open"
     if current in ("submitted", "signed_off"):
         raise SubmissionError(f"Logbook year {number} is already {STATE_LABELS[current].lower()}.")
-    entries = period_entries(student.id, *bounds)
+    entries = period_entries(student.id, period.starts_on, period.ends_on)
     counts = {
         "total": len(entries),
         "by_region": dict(Counter(e.region for e in entries)),
@@ -110,8 +87,8 @@ def submit(student: User, number: int, today: dt.date) -> Submission:
     row = Submission(
         student_id=student.id,
         period=number,
-        starts_on=bounds[0],
-        ends_on=bounds[1],
+        starts_on=period.starts_on,
+        ends_on=period.ends_on,
         state="submitted",
         entry_count=len(entries),
         counts=json.dumps(counts, sort_keys=True),
@@ -134,9 +111,7 @@ def submit(student: User, number: int, today: dt.date) -> Submission:
 
 
 def _decide(tutor: User, submission: Submission, new_state: str, comment: str) -> Submission:
-    if tutor.role != "tutor" or not db.session.get(
-        TutorAssignment, (tutor.id, submission.student_id)
-    ):
+    if tutor.role != "tutor" or not accounts.can_view_student(tutor, submission.student_id):
         raise SubmissionError("Only the student's tutor can sign off or return a logbook.")
     lock_counter(submission.student_id)
     db.session.refresh(submission)
@@ -179,14 +154,9 @@ def changes_since(submission: Submission) -> list[EntryChange]:
     return diff_period(submitted, current)
 
 
-def counts_of(submission: Submission) -> dict:
-    """The counts recorded at submission."""
-    return json.loads(submission.counts or "{}")
-
-
 def entry_change(student: User, entry: Entry) -> EntryChange | None:
     """How this entry differs from its year's latest submission (None if it does not)."""
-    period = next((p for p in _periods(student) if p.contains(entry.scanned_on)), None)
+    period = next((p for p in periods_of(student) if p.contains(entry.scanned_on)), None)
     row = latest(student.id, period.number) if period else None
     if row is None:
         return None

@@ -1,8 +1,6 @@
-"""Template filters: dates from ISO strings, status words, vocabulary labels."""
+"""Template filters: days ago, status words, vocabulary labels."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from ..domain import vocabulary
 from ..services.invitations import invitation_days
@@ -17,12 +15,12 @@ STATUS_WORDS = {
 }
 
 
-@bp.app_template_filter("todate")
-def todate(value) -> dt.date | None:
-    """A date from an ISO string (dates pass through; None stays None)."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(value)
+@bp.app_template_filter("days_ago")
+def days_ago(days: int) -> str:
+    """A gap in words: "today", "1 day ago", "30 days ago"."""
+    if days == 0:
+        return "today"
+    return f"{days} day{'' if days == 1 else 's'} ago"
 
 
 @bp.app_template_filter("status_word")

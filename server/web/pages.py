@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from .. import clock
+from ..domain.cohort import CohortRow
 from ..extensions import db
-from ..services.progress import cohort_rows
+from ..services.cohort import cohort_rows
+from ..services.progress import skill_fade_days
 from . import bp
-from .access import roles_required, today
+from .access import roles_required
 
 # Worst first when sorting by status.
 STATUS_ORDER = {"missed": 0, "at_risk": 1, None: 2, "upcoming": 3, "on_track": 4, "met": 5}
 SORTS = {
-    "name": lambda r: (r["name"].lower(),),
-    "count": lambda r: (r["count"] is None, r["count"] or 0),
-    "status": lambda r: (STATUS_ORDER.get(r["status"], 2), r["name"].lower()),
-    "projected": lambda r: (r["projected_count"] is None, r["projected_count"] or 0),
-    "last_scan": lambda r: (r["last_scanned_on"] is None, r["last_scanned_on"] or ""),
+    "name": lambda r: (r.name.lower(),),
+    "count": lambda r: (r.count is None, r.count or 0),
+    "status": lambda r: (STATUS_ORDER.get(r.status, 2), r.name.lower()),
+    "projected": lambda r: (r.projected_count is None, r.projected_count or 0),
+    "last_scan": lambda r: (r.last_scanned_on is None, r.last_scanned_on or dt.date.min),
 }
 FILTERS = {"all": "All students", "at_risk": "At risk", "gap": "Gap over {days} days"}
 
@@ -34,9 +39,9 @@ def healthz():
     return jsonify(status="ok")
 
 
-def has_gap(row: dict, days: int) -> bool:
+def has_gap(row: CohortRow, days: int) -> bool:
     """No scan for more than `days` days (or none at all)."""
-    since = row["days_since_last_scan"]
+    since = row.days_since_last_scan
     return since is None or since > days
 
 
@@ -46,12 +51,12 @@ def home():
     """The cohort overview: one row a student, sortable and filterable; students go to theirs."""
     if current_user.role == "student":
         return redirect(url_for("web.student", student_id=current_user.id))
-    days = current_app.config.get("SKILL_FADE_DAYS", 14)
-    rows = cohort_rows(current_user, today())
+    days = skill_fade_days()
+    rows = cohort_rows(current_user, clock.today())
     show = request.args.get("show", "all")
     show = show if show in FILTERS else "all"
     if show == "at_risk":
-        rows = [r for r in rows if r["status"] in ("at_risk", "missed")]
+        rows = [r for r in rows if r.status in ("at_risk", "missed")]
     elif show == "gap":
         rows = [r for r in rows if has_gap(r, days)]
     sort = request.args.get("sort", "status")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from .. import clock
 from ..domain import vocabulary
-from ..services import admin, record_search, submissions
+from ..domain.progress import PeriodReport, ProgressReport
+from ..services import admin, progress, record_search, submissions
 from . import bp
-from .access import roles_required, today, visible_student
+from .access import roles_required, visible_student
 from .charts import progress_chart
 from .forms import ActionForm, DecisionForm
 
@@ -33,15 +35,15 @@ def _page_number() -> int:
     return int(value) if value.isdigit() else 1
 
 
-def selected_period(report: dict) -> dict | None:
+def selected_period(report: ProgressReport) -> PeriodReport | None:
     """The period asked for (?period=n), else the current one, else the latest started."""
-    periods = report["periods"]
+    periods = report.periods
     asked = request.args.get("period", "")
-    chosen = next((p for p in periods if str(p["number"]) == asked), None)
-    if chosen is None and report.get("current_period"):
-        chosen = next(p for p in periods if p["number"] == report["current_period"])
+    chosen = next((p for p in periods if str(p.number) == asked), None)
+    if chosen is None and report.current_period:
+        chosen = next(p for p in periods if p.number == report.current_period)
     if chosen is None:
-        started = [p for p in periods if p["status"] != "upcoming"]
+        started = [p for p in periods if p.status != "upcoming"]
         chosen = (started or periods or [None])[-1]
     return chosen
 
@@ -50,17 +52,15 @@ def selected_period(report: dict) -> dict | None:
 @roles_required("student", "tutor", "admin")
 def student(student_id: int):
     """One student's logbook as the record of learning, with progress and submission."""
-    from ..services.progress import student_progress
-
     person = visible_student(student_id)
-    day = today()
-    report = student_progress(person, day)
+    day = clock.today()
+    report = progress.student_progress(person, day)
     period = selected_period(report)
     context = {"student": person, "report": report, "period": period, "day": day}
     if period is not None:
-        starts_on, ends_on = submissions.period_bounds(person, period["number"])
+        starts_on, ends_on = period.starts_on, period.ends_on
         filters = _filters()
-        latest = submissions.latest(person.id, period["number"])
+        latest = submissions.latest(person.id, period.number)
         changes = submissions.changes_since(latest) if latest else []
         context.update(
             filters=filters,
@@ -68,15 +68,15 @@ def student(student_id: int):
             chart=progress_chart(
                 starts_on,
                 ends_on,
-                period["target"],
+                period.target,
                 record_search.daily_totals(person.id, starts_on, ends_on),
                 day,
-                period.get("projected_count"),
+                period.projected_count,
             ),
             submission=latest,
             changed={c.entry_id: c for c in changes},
             changes=changes,
-            history=[s for s in submissions.history(person.id) if s.period == period["number"]],
+            history=[s for s in submissions.history(person.id) if s.period == period.number],
         )
     return render_template(
         "web/student.html",

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
+from .. import clock
 from ..extensions import db
 from ..models import Submission
-from ..services import submissions
+from ..services import progress, submissions
 from ..services.submissions import SubmissionError
 from . import bp
-from .access import roles_required, today, visible_student
+from .access import roles_required, visible_student
 from .forms import ActionForm, DecisionForm
 
 
@@ -24,10 +25,10 @@ def submit_period(student_id: int, number: int):
     """The student submits one logbook year for sign-off."""
     if student_id != current_user.id or not ActionForm().validate_on_submit():
         abort(404 if student_id != current_user.id else 400)
-    if submissions.period_bounds(current_user, number) is None:
+    if progress.period_of(current_user, number) is None:
         abort(404)
     try:
-        row = submissions.submit(current_user, number, today())
+        row = submissions.submit(current_user, number, clock.today())
     except SubmissionError as e:
         db.session.rollback()
         flash(str(e), "error")

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from server.clock import DEFAULT_TIMEZONE
 from server.domain.periods import add_years
 from server.domain.progress import EntryTally, Logbook, progress_report
 from server.extensions import db
 from server.models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment
+from server.schemas.progress import ProgressSchema
 from server.services.changes import count_key, lock_counter, move_daily_count, take_seq
+from server.services.progress import new_logbook
+from tests.conftest import make_app
 
-TODAY = dt.datetime.now(dt.UTC).date()
+TODAY = dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()  # the server's today
 DAY = dt.timedelta(days=1)
 
 
@@ -86,7 +92,7 @@ def test_student_sees_counts_from_the_first_to_the_last_day_without_deleted_entr
     assert [p["status"] for p in body["periods"]] == ["at_risk", "upcoming", "upcoming"]
     live = [(*row, i == 3) for i, row in enumerate(rows)]
     logbook = Logbook(pgcert, add_years(pgcert, 3) - DAY)
-    assert body == progress_report(logbook, EntryTally(live), TODAY)
+    assert body == ProgressSchema().dump(progress_report(logbook, EntryTally(live), TODAY, 14))
 
 
 def test_student_without_dates_gets_a_message(app, client, make_user, auth_header):
@@ -172,3 +178,69 @@ def test_day_totals_follow_every_kind_of_change(app, client, make_user, auth_hea
     body = client.get("/api/v1/progress", headers=auth_header(student)).json
     assert [p["count"] for p in body["periods"]] == [1, 1, 0]
     assert body["periods"][1]["by_region"] == {"shoulder": 1}
+
+
+def _local_today(zone: str) -> dt.date:
+    return dt.datetime.now(ZoneInfo(zone)).date()
+
+
+@contextlib.contextmanager
+def other_app(database_url, **config):
+    """A second app on the test database with other settings; its connections closed after."""
+    other = make_app(database_url, **config)
+    try:
+        yield other
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+
+
+def test_the_configured_time_zone_decides_what_today_is(app, database_url, make_user, auth_header):
+    """Kiritimati (UTC+14) and Etc/GMT+12 (UTC-12) never share a date: the gaps differ."""
+    pgcert = TODAY - 100 * DAY
+    student = make_user("student", pgcert=pgcert, registration_ends=add_years(pgcert, 3) - DAY)
+    tutor = make_user("tutor")
+    assign(app, tutor, student)
+    last = TODAY - 20 * DAY
+    add_entries(app, student, [(last, "knee", "diagnostic")])
+    seen = {}
+    for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):
+        with other_app(database_url, TIMEZONE=zone) as zoned:
+            client = zoned.test_client()
+            before = _local_today(zone)
+            body = client.get("/api/v1/progress", headers=auth_header(student)).json
+            row = client.get("/api/v1/students", headers=auth_header(tutor)).json[0]
+            if _local_today(zone) != before:  # midnight passed during the requests: ask again
+                body = client.get("/api/v1/progress", headers=auth_header(student)).json
+                row = client.get("/api/v1/students", headers=auth_header(tutor)).json[0]
+        expected = (_local_today(zone) - last).days
+        assert body["days_since_last_scan"] == row["days_since_last_scan"] == expected, zone
+        seen[zone] = expected
+    assert seen["Pacific/Kiritimati"] > seen["Etc/GMT+12"]
+
+
+def test_skill_fade_days_from_the_config_drive_the_warning_of_progress_and_cohort(
+    app, database_url, make_user, auth_header
+):
+    """SKILL_FADE_DAYS sets the threshold of GET /progress and of the GET /students rows."""
+    student = make_user("student", pgcert=TODAY - 100 * DAY)
+    admin = make_user("admin")
+    add_entries(app, student, [(TODAY - 6 * DAY, "knee", "diagnostic")])
+    for days, warning in ((14, False), (5, True)):
+        with other_app(database_url, SKILL_FADE_DAYS=days) as configured:
+            client = configured.test_client()
+            body = client.get("/api/v1/progress", headers=auth_header(student)).json
+            (row,) = client.get("/api/v1/students", headers=auth_header(admin)).json
+        assert body["skill_fade"] == {"threshold_days": days, "warning": warning}
+        assert row["skill_fade_warning"] is warning
+
+
+def test_new_logbooks_take_the_breadth_minimum_from_the_config(database_url):
+    """REGION_MINIMUM is the region minimum of a new student's logbook (unset: no minimum)."""
+    for configured in (3, None):
+        with (
+            other_app(database_url, REGION_MINIMUM=configured) as configured_app,
+            configured_app.app_context(),
+        ):
+            book = new_logbook(TODAY, add_years(TODAY, 3), 300)
+        assert (book.region_minimum, book.annual_target) == (configured, 300)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from server.domain.progress import EntryTally, Logbook, progress_report
 from server.extensions import db
 from server.models import User
-from server.services.progress import DailyCountTally, cohort_rows
+from server.services.cohort import cohort_rows
+from server.services.progress import DailyCountTally
 from tests.api.test_progress import add_entries, delete_entry
 
 D = dt.date
@@ -38,14 +39,14 @@ def test_database_counts_match_the_entries(app, make_user, entries, today):
         if deleted:
             delete_entry(app, entry_id)
     logbook = Logbook(pgcert, registration_end)
-    expected = progress_report(logbook, EntryTally(entries), today)
+    expected = progress_report(logbook, EntryTally(entries), today, 14)
 
     with app.app_context():
-        assert progress_report(logbook, DailyCountTally(student.id), today) == expected
+        assert progress_report(logbook, DailyCountTally(student.id), today, 14) == expected
         row = next(
-            r for r in cohort_rows(db.session.get(User, admin.id), today) if r["id"] == student.id
+            r for r in cohort_rows(db.session.get(User, admin.id), today) if r.id == student.id
         )
-    focus = next((p for p in expected["periods"] if p["number"] == row["period"]), None)
+    focus = next((p for p in expected.periods if p.number == row.period), None)
     for key in ("count", "status", "projected_count", "needed_per_week"):
-        assert row[key] == focus[key], key
-    assert row["last_scanned_on"] == expected["last_scanned_on"]
+        assert getattr(row, key) == getattr(focus, key), key
+    assert row.last_scanned_on == expected.last_scanned_on

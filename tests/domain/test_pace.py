@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from server.domain.pace import days_since, period_pace, recent_window, skill_fade
+from server.domain.pace import SkillFade, days_since, period_pace, recent_window, skill_fade
 from server.domain.periods import Period
 
 D = dt.date
@@ -46,7 +46,7 @@ def test_days_since_and_skill_fade():
     """The warning comes on when the gap reaches the threshold; a future date counts as 0 days."""
     assert days_since(None, D(2026, 1, 1)) is None
     assert days_since(D(2026, 1, 2), D(2026, 1, 1)) == 0
-    assert skill_fade(13)["warning"] is False
-    assert skill_fade(14) == {"threshold_days": 14, "warning": True}
-    assert skill_fade(None)["warning"] is False
-    assert skill_fade(5, threshold_days=5)["warning"] is True
+    assert skill_fade(13, 14).warning is False
+    assert skill_fade(14, 14) == SkillFade(threshold_days=14, warning=True)
+    assert skill_fade(None, 14).warning is False
+    assert skill_fade(5, threshold_days=5).warning is True

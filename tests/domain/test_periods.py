@@ -79,11 +79,11 @@ def test_period_counts_add_up_to_the_entries_inside_the_registration_window(
 ):
     """Every live entry between PgCert completion and registration end counts exactly once."""
     registration_end = pgcert + dt.timedelta(days=length)
-    report = progress_report(Logbook(pgcert, registration_end), EntryTally(entries), today)
+    report = progress_report(Logbook(pgcert, registration_end), EntryTally(entries), today, 14)
     inside = [e for e in entries if not e[3] and pgcert <= e[0] <= registration_end]
-    assert sum(p["count"] for p in report["periods"]) == len(inside)
-    assert sum(sum(p["by_region"].values()) for p in report["periods"]) == len(inside)
-    assert report["total"] == sum(1 for e in entries if not e[3])
-    assert [p["status"] == "upcoming" for p in report["periods"]] == [
-        dt.date.fromisoformat(p["starts_on"]) > today for p in report["periods"]
+    assert sum(p.count for p in report.periods) == len(inside)
+    assert sum(sum(p.by_region.values()) for p in report.periods) == len(inside)
+    assert report.total == sum(1 for e in entries if not e[3])
+    assert [p.status == "upcoming" for p in report.periods] == [
+        p.starts_on > today for p in report.periods
     ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from server.services import accounts
-from tests.web.conftest import entry_data
+from tests.api.test_progress import TODAY, other_app
+from tests.web.conftest import WebSession, entry_data
 
 
 def _uuid(n: int) -> str:
@@ -20,12 +22,12 @@ def _assign(app, tutor, *students):
 
 
 def _recent(days_ago: int) -> str:
-    return (dt.date.today() - dt.timedelta(days=days_ago)).isoformat()
+    return (TODAY - dt.timedelta(days=days_ago)).isoformat()
 
 
 def test_overview_filters_at_risk_and_gaps_and_sorts(app, make_user, log_scans, web_as):
     tutor = make_user("tutor")
-    start = dt.date.today() - dt.timedelta(days=200)
+    start = TODAY - dt.timedelta(days=200)
     busy = make_user(
         "student",
         name="Bea Busy",
@@ -153,3 +155,29 @@ def test_every_form_refuses_a_post_without_its_csrf_token(app, make_user, web_as
         "The CSRF token is missing" in response.get_data(as_text=True)
         or response.status_code == 400
     )
+
+
+def test_gap_filter_and_days_ago_follow_skill_fade_days_and_the_time_zone(
+    app, database_url, make_user, log_scans, web_as
+):
+    """SKILL_FADE_DAYS names and drives the gap filter; TIMEZONE decides the days since a scan."""
+    tutor = make_user("tutor")
+    gail = make_user("student", name="Gail Gap", pgcert=TODAY - dt.timedelta(days=100))
+    _assign(app, tutor, gail)
+    last = TODAY - dt.timedelta(days=7)
+    log_scans(gail, [entry_data(_uuid(1), last.isoformat())])
+    default = web_as(tutor).get("/staff?show=gap").get_data(as_text=True)
+    assert "Gap over 14 days" in default and "Gail Gap" not in default
+    utc_today = dt.datetime.now(dt.UTC).date()
+    # Whichever of UTC+14 and UTC-12 is on another date than UTC right now.
+    zone = next(
+        z
+        for z in ("Pacific/Kiritimati", "Etc/GMT+12")
+        if dt.datetime.now(ZoneInfo(z)).date() != utc_today
+    )
+    with other_app(database_url, SKILL_FADE_DAYS=5, TIMEZONE=zone) as configured:
+        gap = WebSession(configured.test_client(), tutor).get("/staff?show=gap")
+        html = gap.get_data(as_text=True)
+        days = (dt.datetime.now(ZoneInfo(zone)).date() - last).days
+    assert "Gap over 5 days" in html and "Gail Gap" in html
+    assert f"{days} days ago" in html

@@ -250,6 +250,7 @@ def _build_world(app) -> dict:
         sub = submissions.submit(a, 1, dt.date.today())
         _raw, device = tokens.issue_token(a, "A's phone")
         invite = invitations.create_invitation(people["student_b"], people["admin"])
+        db.session.commit()
         ids = {name: user.id for name, user in people.items()}
         return {
             "a": ids["student_a"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from server.extensions import db
 from server.services import accounts
 from tests.web.conftest import entry_data
 
@@ -17,6 +18,7 @@ def _assign(app, tutor, *students):
     with app.app_context():
         for s in students:
             accounts.assign_tutor(tutor.email, s.email)
+        db.session.commit()
 
 
 def _recent(days_ago: int) -> str:

@@ -16,14 +16,10 @@ from .access import roles_required
 from .forms import ActionForm, AssignForm, LogbookForm, NewUserForm, UserForm
 
 
-def invite_link(raw: str) -> str:
-    """The full address of an invitation link."""
-    return url_for("web.invitation", token=raw, _external=True)
-
-
 def new_invitation_link(user: User) -> str:
     """Add a fresh invitation for a user to the session; its full link (the view commits)."""
-    return invite_link(invitations.create_invitation(user, current_user))
+    raw = invitations.create_invitation(user, current_user)
+    return url_for("web.invitation", token=raw, _external=True)
 
 
 @bp.get("/admin/users")

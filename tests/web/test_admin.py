@@ -30,6 +30,16 @@ def _invite_path(html: str) -> str:
     return re.search(r'value="https?://[^/]+(/invitation/[^"]+)"', html).group(1)
 
 
+def _logbook_form(**fields) -> dict:
+    data = {
+        "pgcert_completed_on": "2025-09-01",
+        "registration_ends_on": "2028-08-31",
+        "annual_target": "300",
+    }
+    data.update(fields)
+    return data
+
+
 def test_admin_creates_a_student_and_gets_a_one_time_link(app, web_as, make_user):
     admin = web_as(make_user("admin"))
     response = admin.post(
@@ -102,24 +112,13 @@ def test_admin_sets_dates_target_and_tutor(app, web_as, make_user):
     admin = web_as(make_user("admin"))
     student, tutor = make_user("student"), make_user("tutor", name="Tara Tutor")
     page = f"/admin/users/{student.id}"
+    dates = {"pgcert_completed_on": "2024-01-10", "annual_target": "250"}
     saved = admin.post(
-        f"{page}/logbook",
-        {
-            "pgcert_completed_on": "2024-01-10",
-            "registration_ends_on": "2027-01-09",
-            "annual_target": "250",
-        },
-        page=page,
+        f"{page}/logbook", _logbook_form(**dates, registration_ends_on="2027-01-09"), page=page
     )
     assert saved.status_code == 302
     bad = admin.post(
-        f"{page}/logbook",
-        {
-            "pgcert_completed_on": "2024-01-10",
-            "registration_ends_on": "2023-01-09",
-            "annual_target": "250",
-        },
-        page=page,
+        f"{page}/logbook", _logbook_form(**dates, registration_ends_on="2023-01-09"), page=page
     )
     assert bad.status_code == 422
     assert "must end after the PgCert" in bad.get_data(as_text=True)
@@ -180,16 +179,6 @@ def test_user_list_filters(web_as, make_user):
     assert "Terry Tutor" in html and "Sally Student" not in html
     html = admin.get("/admin/users?q=sally").get_data(as_text=True)
     assert "Sally Student" in html and "Terry Tutor" not in html
-
-
-def _logbook_form(**fields) -> dict:
-    data = {
-        "pgcert_completed_on": "2025-09-01",
-        "registration_ends_on": "2028-08-31",
-        "annual_target": "300",
-    }
-    data.update(fields)
-    return data
 
 
 def test_admin_sets_a_students_region_minimum_and_the_student_sees_it(

@@ -8,6 +8,8 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from .domain.roles import ROLES
+from .extensions import db
 from .services import accounts, demo
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -17,15 +19,23 @@ tutors_cli = AppGroup("tutors", help="Assign tutors to students.")
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(["student", "tutor", "admin"]))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--password", required=True, help="At least 10 characters.")
 @click.option("--pgcert-completed", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--registration-ends", type=click.DateTime(["%Y-%m-%d"]), default=None)
 @click.option("--annual-target", type=click.IntRange(min=1), default=300, show_default=True)
-def create_user(email, name, role, password, pgcert_completed, registration_ends, annual_target):
-    """Create a user (students get logbook dates and a target)."""
-    if role != "student" and (pgcert_completed or registration_ends):
-        raise click.UsageError("Logbook dates apply to students only.")
+@click.option(
+    "--region-minimum",
+    type=click.IntRange(1, accounts.REGION_MINIMUM_MAX),
+    default=None,
+    help="Scans per region a year (default: config REGION_MINIMUM; unset: none).",
+)
+def create_user(
+    email, name, role, password, pgcert_completed, registration_ends, annual_target, region_minimum
+):
+    """Create a user (students get logbook dates, a target and a region minimum)."""
+    if role != "student" and (pgcert_completed or registration_ends or region_minimum):
+        raise click.UsageError("Logbook settings apply to students only.")
     try:
         user = accounts.create_user(
             email=email,
@@ -35,9 +45,11 @@ def create_user(email, name, role, password, pgcert_completed, registration_ends
             pgcert_completed_on=pgcert_completed.date() if pgcert_completed else None,
             registration_ends_on=registration_ends.date() if registration_ends else None,
             annual_target=annual_target,
+            region_minimum=accounts.FROM_CONFIG if region_minimum is None else region_minimum,
         )
     except accounts.AccountError as e:
         raise click.ClickException(str(e)) from e
+    db.session.commit()
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
 
@@ -50,6 +62,7 @@ def assign(tutor_email, student_email):
         accounts.assign_tutor(tutor_email, student_email)
     except accounts.AccountError as e:
         raise click.ClickException(str(e)) from e
+    db.session.commit()
     click.echo(f"{tutor_email.lower()} now tutors {student_email.lower()}.")
 
 

@@ -19,9 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from .domain.roles import role_check_sql
 from .extensions import db
 
-ROLES = ("student", "tutor", "admin")
 PROMPT_MAX = 500
 NOTES_MAX = 2000
 
@@ -52,7 +52,7 @@ class User(UserMixin, db.Model):
     """A person who signs in: a student, a tutor or an administrator."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('student', 'tutor', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint(role_check_sql(), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so the unique constraint is case-insensitive.

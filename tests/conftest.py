@@ -97,6 +97,7 @@ def make_user(app):
                 registration_ends_on=registration_ends if role == "student" else None,
                 annual_target=target,
             )
+            db.session.commit()
             db.session.refresh(user)
             _ = user.logbook  # load it, so the detached copy can be read in tests
             db.session.expunge_all()

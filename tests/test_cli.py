@@ -60,6 +60,19 @@ def test_users_create_refuses_duplicates_and_bad_input(app):
         assert db.session.query(User).count() == 1
 
 
+def test_users_create_sets_a_region_minimum_for_students_only(app):
+    args = "users create --email r@example.org --name R --role student --password a-good-password"
+    made = _run(app, *args.split(), "--region-minimum", "25")
+    assert made.exit_code == 0, made.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "r@example.org"))
+        assert user.logbook.region_minimum == 25
+    out_of_range = _run(app, *args.replace("r@", "s@").split(), "--region-minimum", "301")
+    assert out_of_range.exit_code != 0 and "301" in out_of_range.output
+    tutor = _run(app, *args.replace("student", "tutor").split(), "--region-minimum", "5")
+    assert tutor.exit_code != 0 and "students only" in tutor.output
+
+
 def test_tutors_assign(app, make_user):
     tutor = make_user("tutor", email="tut@example.org")
     student = make_user("student", email="stu2@example.org")

@@ -7,6 +7,7 @@ from flask import g, request
 from ..auth import tokens
 from ..auth.throttle import mark_failed_sign_in, throttle_sign_in
 from ..errors import json_error
+from ..extensions import db
 from ..schemas.accounts import TokenRequestSchema, TokenResponseSchema, UserSchema
 from ..services import accounts
 from . import bp, public
@@ -30,6 +31,7 @@ def create_token():
 def revoke_token():
     """Sign this device out: revoke the token used for this request at once."""
     tokens.revoke(g.token)
+    db.session.commit()
     return "", 204
 
 

@@ -58,10 +58,9 @@ def authenticate(raw: str) -> DeviceToken | None:
 
 
 def revoke(row: DeviceToken) -> None:
-    """Revoke a token at once. Commits."""
+    """Revoke a token (it stops working when the caller commits)."""
     if row.revoked_at is None:
         row.revoked_at = utcnow()
-        db.session.commit()
 
 
 def tokens_of(user: User) -> list[DeviceToken]:

@@ -7,7 +7,8 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-ROLES = ("student", "tutor", "admin")
+from .roles import ROLES
+
 COLUMNS = ("name", "email", "role", "pgcert_completed", "registration_ends", "tutor_email")
 OPTIONAL = ("pgcert_completed", "registration_ends", "tutor_email", "annual_target")
 MAX_ROWS = 2000
@@ -100,7 +101,7 @@ def _check_row(line: int, v: dict[str, str], existing: dict[str, str]) -> Cohort
     elif row.email in existing:
         row.errors.append(f"{row.email} already has an account.")
     if row.role not in ROLES:
-        row.errors.append(f"Role {row.role!r} must be student, tutor or admin.")
+        row.errors.append(f"Role {row.role!r} must be {', '.join(ROLES[:-1])} or {ROLES[-1]}.")
     for key in ("pgcert_completed", "registration_ends"):
         try:
             setattr(row, key, parse_date(v.get(key, "")))

@@ -1,4 +1,7 @@
-"""Administration: editing users, logbook dates and targets, tutors, deactivation, devices."""
+"""Administration: editing users, logbook dates and targets, tutors, deactivation, devices.
+
+Every change adds its audit row to the session; the view commits both at once.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +11,7 @@ from sqlalchemy import select
 
 from ..auth import tokens
 from ..extensions import db
-from ..models import (
-    DeviceToken,
-    LogbookSettings,
-    TutorAssignment,
-    User,
-    normalise_email,
-    utcnow,
-)
+from ..models import DeviceToken, LogbookSettings, TutorAssignment, User, normalise_email, utcnow
 from . import accounts, audit
 from .accounts import AccountError
 
@@ -32,7 +28,7 @@ def users(role: str | None = None, query: str = "") -> list[User]:
 
 
 def update_details(admin: User, user: User, name: str, email: str) -> None:
-    """Change a user's name and email. Commits."""
+    """Change a user's name and email (the caller commits)."""
     email = normalise_email(email)
     if not (name or "").strip():
         raise AccountError("Enter the person's name.")
@@ -49,7 +45,6 @@ def update_details(admin: User, user: User, name: str, email: str) -> None:
     user.name, user.email = name.strip(), email
     if changes:
         audit.record(admin, "user_edited", user, "; ".join(changes))
-    db.session.commit()
 
 
 def set_logbook(
@@ -58,28 +53,28 @@ def set_logbook(
     pgcert_completed_on: dt.date | None,
     registration_ends_on: dt.date | None,
     annual_target: int,
+    region_minimum: int | None,
 ) -> None:
-    """Set a student's PgCert completion, registration end and annual target. Commits."""
+    """Set a student's PgCert completion, registration end, target and region minimum."""
     if student.role != "student":
         raise AccountError("Only students have a logbook.")
-    if annual_target is None or annual_target < 1:
-        raise AccountError("The annual target must be at least 1.")
-    if pgcert_completed_on and registration_ends_on and registration_ends_on <= pgcert_completed_on:
-        raise AccountError("The registration must end after the PgCert completion date.")
+    accounts.check_logbook(pgcert_completed_on, registration_ends_on, annual_target)
+    accounts.check_region_minimum(region_minimum)
     book = student.logbook or LogbookSettings(student_id=student.id)
-    before = (book.pgcert_completed_on, book.registration_ends_on, book.annual_target)
-    book.pgcert_completed_on = pgcert_completed_on
-    book.registration_ends_on = registration_ends_on
-    book.annual_target = annual_target
     student.logbook = book
-    after = (pgcert_completed_on, registration_ends_on, annual_target)
+    after = (pgcert_completed_on, registration_ends_on, annual_target, region_minimum)
+    before = tuple(getattr(book, name) for name in _LOGBOOK_FIELDS)
+    for name, value in zip(_LOGBOOK_FIELDS, after, strict=True):
+        setattr(book, name, value)
     if before != after:
         audit.record(admin, "logbook_set", student, _describe_logbook(before, after))
-    db.session.commit()
+
+
+_LOGBOOK_FIELDS = ("pgcert_completed_on", "registration_ends_on", "annual_target", "region_minimum")
 
 
 def _describe_logbook(before: tuple, after: tuple) -> str:
-    labels = ("PgCert completed", "registration ends", "annual target")
+    labels = ("PgCert completed", "registration ends", "annual target", "region minimum")
     return "; ".join(
         f"{k}: {b} -> {a}" for k, b, a in zip(labels, before, after, strict=True) if b != a
     )
@@ -98,23 +93,21 @@ def tutors_of(student: User) -> list[User]:
 
 
 def assign(admin: User, tutor: User, student: User) -> None:
-    """Assign a tutor to a student (idempotent). Commits."""
+    """Assign a tutor to a student (idempotent; the caller commits)."""
     accounts.assign_tutor(tutor.email, student.email)
     audit.record(admin, "tutor_assigned", student, f"{tutor.name} <{tutor.email}>")
-    db.session.commit()
 
 
 def unassign(admin: User, tutor: User, student: User) -> None:
-    """Remove a tutor from a student. Commits."""
+    """Remove a tutor from a student (the caller commits)."""
     row = db.session.get(TutorAssignment, (tutor.id, student.id))
     if row is not None:
         db.session.delete(row)
         audit.record(admin, "tutor_unassigned", student, f"{tutor.name} <{tutor.email}>")
-    db.session.commit()
 
 
 def set_active(admin: User, user: User, active: bool) -> None:
-    """Deactivate (signs out every device) or reactivate a user. Commits."""
+    """Deactivate (signs out every device) or reactivate a user (the caller commits)."""
     if user.id == admin.id and not active:
         raise AccountError("You cannot deactivate your own account.")
     if user.active == active:
@@ -125,7 +118,6 @@ def set_active(admin: User, user: User, active: bool) -> None:
             if row.revoked_at is None:
                 row.revoked_at = utcnow()
     audit.record(admin, "reactivated" if active else "deactivated", user)
-    db.session.commit()
 
 
 def device_tokens(user: User) -> list[DeviceToken]:
@@ -134,11 +126,10 @@ def device_tokens(user: User) -> list[DeviceToken]:
 
 
 def revoke_device(admin: User, user: User, token_id: int) -> DeviceToken | None:
-    """Revoke one of the user's device tokens; None if it is not theirs. Commits."""
+    """Revoke one of the user's device tokens; None if it is not theirs (the caller commits)."""
     row = db.session.get(DeviceToken, token_id)
     if row is None or row.user_id != user.id:
         return None
     audit.record(admin, "device_revoked", user, row.device_name)
     tokens.revoke(row)
-    db.session.commit()
     return row

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from ..domain.cohort_csv import CohortFile, parse_cohort
 from ..extensions import db
-from ..models import ChangeCounter, LogbookSettings, TutorAssignment, User
-from . import audit
+from ..models import TutorAssignment, User
+from . import accounts, audit
 
 
 class ImportRefused(ValueError):
@@ -21,19 +21,14 @@ def preview(text: str) -> CohortFile:
 
 
 def run_import(admin: User, text: str) -> list[User]:
-    """Create every user of a valid file and assign tutors, all or nothing. Commits."""
+    """Add every user of a valid file and assign tutors, all or nothing; flushes, the caller
+    commits (with the invitations, in one transaction)."""
     checked = preview(text)
     if not checked.ok:
         raise ImportRefused("The file has errors; nothing was imported.")
     created: dict[str, User] = {}
     for row in checked.rows:
         user = User(email=row.email, name=row.name, role=row.role, active=True)
-        if row.role == "student":
-            user.logbook = LogbookSettings(
-                pgcert_completed_on=row.pgcert_completed,
-                registration_ends_on=row.registration_ends,
-                annual_target=row.annual_target,
-            )
         db.session.add(user)
         created[row.email] = user
     db.session.flush()
@@ -42,7 +37,9 @@ def run_import(admin: User, text: str) -> list[User]:
         if row.role != "student":
             continue
         student = created[row.email]
-        db.session.add(ChangeCounter(owner_id=student.id, last_seq=0))
+        accounts.start_logbook(
+            student, row.pgcert_completed, row.registration_ends, row.annual_target
+        )
         if row.tutor_email:
             tutor = tutors.get(row.tutor_email) or db.session.scalar(
                 select(User).where(User.email == row.tutor_email)
@@ -50,5 +47,4 @@ def run_import(admin: User, text: str) -> list[User]:
             db.session.add(TutorAssignment(tutor_id=tutor.id, student_id=student.id))
     for user in created.values():
         audit.record(admin, "imported", user, f"Role {user.role}, from a cohort CSV.")
-    db.session.commit()
     return list(created.values())

@@ -22,7 +22,8 @@ INVITATION_DAYS = 7
 
 
 def create_invitation(user: User, admin: User) -> str:
-    """Make a fresh link for a user (older links stop working); returns the raw token. Commits."""
+    """Make a fresh link for a user (older links stop working when the caller commits); returns
+    the raw token."""
     now = utcnow()
     db.session.execute(
         update(Invitation)
@@ -41,7 +42,6 @@ def create_invitation(user: User, admin: User) -> str:
         )
     )
     audit.record(admin, "invitation_created", user, f"Link valid for {days} days.")
-    db.session.commit()
     return raw
 
 
@@ -56,12 +56,11 @@ def find_valid(raw: str) -> Invitation | None:
 
 
 def accept(invitation: Invitation, password: str) -> User:
-    """Set the user's password and use up the link; raises AccountError. Commits."""
+    """Set the user's password and use up the link (the caller commits); raises AccountError."""
     user = invitation.user
     accounts.set_password(user, password)
     invitation.used_at = utcnow()
     audit.record(user, "password_set", user, "Password set through an invitation link.")
-    db.session.commit()
     return user
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
 
+from ..clock import today  # noqa: F401  (the views' one date; they import it from here)
 from ..models import User
 from ..services import accounts
 
@@ -34,8 +34,3 @@ def visible_student(student_id: int) -> User:
     if student is None:
         abort(404)
     return student
-
-
-def today() -> dt.date:
-    """The server's date (UTC), passed down to the rules that need it."""
-    return dt.datetime.now(dt.UTC).date()

@@ -8,11 +8,11 @@ from wtforms.fields.choices import SelectChoice
 
 from ..extensions import db
 from ..models import User
-from ..services import admin
+from ..services import admin, invitations
 from ..services.accounts import AccountError
 from . import bp
 from .access import roles_required
-from .admin_users import get_user, issue_invitation, render_user
+from .admin_users import get_user, new_invitation_link, render_user
 from .forms import ActionForm, AssignForm, LogbookForm
 
 
@@ -30,7 +30,7 @@ def _checked_action() -> None:
 @bp.post("/admin/users/<int:user_id>/logbook")
 @roles_required("admin")
 def set_logbook(user_id: int):
-    """Save a student's PgCert completion, registration end and target."""
+    """Save a student's PgCert completion, registration end, target and region minimum."""
     user = get_user(user_id)
     if user.role != "student":
         abort(404)
@@ -43,12 +43,14 @@ def set_logbook(user_id: int):
                 form.pgcert_completed_on.data,
                 form.registration_ends_on.data,
                 form.annual_target.data,
+                form.region_minimum.data,
             )
         except AccountError as e:
             db.session.rollback()
             form.registration_ends_on.errors.append(str(e))
         else:
-            return _back(user, "Logbook dates and target saved.")
+            db.session.commit()
+            return _back(user, "Logbook dates, target and region minimum saved.")
     return render_user(user, 422, logbook=form)
 
 
@@ -63,6 +65,7 @@ def assign_tutor(user_id: int):
         abort(400)
     tutor = db.session.get(User, form.tutor_id.data)
     admin.assign(current_user, tutor, user)
+    db.session.commit()
     return _back(user, f"{tutor.name} is now {user.name}'s tutor.")
 
 
@@ -73,6 +76,7 @@ def unassign_tutor(user_id: int, tutor_id: int):
     _checked_action()
     user, tutor = get_user(user_id), get_user(tutor_id)
     admin.unassign(current_user, tutor, user)
+    db.session.commit()
     return _back(user, f"{tutor.name} is no longer {user.name}'s tutor.")
 
 
@@ -84,8 +88,9 @@ def invite(user_id: int):
     user = get_user(user_id)
     if not user.active:
         return _back(user, "Reactivate the account before inviting.", "error")
-    link, emailed = issue_invitation(user)
-    return render_user(user, invite=link, emailed=emailed)
+    link = new_invitation_link(user)
+    db.session.commit()
+    return render_user(user, invite=link, emailed=invitations.send_invitation_email(user, link))
 
 
 @bp.post("/admin/users/<int:user_id>/active")
@@ -98,6 +103,7 @@ def toggle_active(user_id: int):
         admin.set_active(current_user, user, not user.active)
     except AccountError as e:
         return _back(user, str(e), "error")
+    db.session.commit()
     state = "reactivated" if user.active else "deactivated; their devices are signed out"
     return _back(user, f"{user.name} is {state}.")
 
@@ -111,4 +117,5 @@ def revoke_device(user_id: int, token_id: int):
     row = admin.revoke_device(current_user, user, token_id)
     if row is None:
         abort(404)
+    db.session.commit()
     return _back(user, f"{row.device_name} is signed out.")

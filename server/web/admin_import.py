@@ -6,10 +6,11 @@ from flask import render_template, request
 from flask_login import current_user
 
 from ..domain.cohort_csv import COLUMNS
-from ..services import cohort_import
+from ..extensions import db
+from ..services import cohort_import, invitations
 from . import bp
 from .access import roles_required
-from .admin_users import issue_invitation
+from .admin_users import new_invitation_link
 from .forms import ImportForm
 
 MAX_UPLOAD = 500_000
@@ -37,8 +38,10 @@ def cohort_import_page():
     checked = cohort_import.preview(text)
     if request.form.get("confirm") == "yes" and checked.ok:
         created = cohort_import.run_import(current_user, text)
-        links = [(user, *issue_invitation(user)) for user in created]
-        return render_template("admin/import_done.html", links=links)
+        links = [(user, new_invitation_link(user)) for user in created]
+        db.session.commit()  # every user, tutor, link and audit row, or none of them
+        sent = [(user, link, invitations.send_invitation_email(user, link)) for user, link in links]
+        return render_template("admin/import_done.html", links=sent)
     form.csv_text.data = text
     status = 200 if checked.ok else 422
     return render_template(

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ..domain.roles import ROLE_NAMES, ROLES
 from ..extensions import db
 from ..models import User
 from ..services import accounts, admin, audit, invitations
@@ -15,15 +16,10 @@ from .access import roles_required
 from .forms import ActionForm, AssignForm, LogbookForm, NewUserForm, UserForm
 
 
-def invite_link(raw: str) -> str:
-    """The full address of an invitation link."""
+def new_invitation_link(user: User) -> str:
+    """Add a fresh invitation for a user to the session; its full link (the view commits)."""
+    raw = invitations.create_invitation(user, current_user)
     return url_for("web.invitation", token=raw, _external=True)
-
-
-def issue_invitation(user: User) -> tuple[str, bool]:
-    """Make a link for a user and e-mail it when mail is configured: (link, emailed)."""
-    link = invite_link(invitations.create_invitation(user, current_user))
-    return link, invitations.send_invitation_email(user, link)
 
 
 @bp.get("/admin/users")
@@ -31,9 +27,11 @@ def issue_invitation(user: User) -> tuple[str, bool]:
 def users():
     """Every user, filtered by role or a name/email fragment."""
     role = request.args.get("role", "")
-    role = role if role in ("student", "tutor", "admin") else ""
+    role = role if role in ROLES else ""
     q = request.args.get("q", "")[:100]
-    return render_template("admin/users.html", users=admin.users(role, q), role=role, q=q)
+    return render_template(
+        "admin/users.html", users=admin.users(role, q), role=role, q=q, roles=ROLE_NAMES
+    )
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -55,9 +53,11 @@ def new_user():
         except AccountError as e:
             form.email.errors.append(str(e))
         else:
+            # The user, their logbook, the link and both audit rows: one transaction.
             audit.record(current_user, "user_created", user, f"Role {user.role}.")
+            link = new_invitation_link(user)
             db.session.commit()
-            link, emailed = issue_invitation(user)
+            emailed = invitations.send_invitation_email(user, link)
             return render_user(user, invite=link, emailed=emailed, created=True)
     status = 422 if form.is_submitted() else 200
     return render_template("admin/new_user.html", form=form), status
@@ -120,6 +120,7 @@ def edit_user(user_id: int):
             db.session.rollback()
             form.email.errors.append(str(e))
         else:
+            db.session.commit()
             flash("Saved.", "ok")
             return redirect(url_for("web.user", user_id=user.id))
     return render_user(user, 422, details=form)

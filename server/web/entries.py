@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ..domain.roles import ROLES, STAFF_ROLES
 from ..extensions import db
 from ..models import Entry
 from ..services import record_search, submissions, sync
@@ -37,14 +38,14 @@ def render_entry(student, entry, form: CommentForm | None = None, status: int = 
 
 
 @bp.get("/students/<int:student_id>/entries/<entry_id>")
-@roles_required("student", "tutor", "admin")
+@roles_required(*ROLES)
 def entry(student_id: int, entry_id: str):
     """One entry in full, with the tutor's comments."""
     return render_entry(*visible_entry(student_id, entry_id))
 
 
 @bp.post("/students/<int:student_id>/entries/<entry_id>/comments")
-@roles_required("tutor", "admin")
+@roles_required(*STAFF_ROLES)
 def add_comment(student_id: int, entry_id: str):
     """Add feedback on an entry; it reaches the student's app through pull."""
     student, entry = visible_entry(student_id, entry_id)
@@ -53,5 +54,6 @@ def add_comment(student_id: int, entry_id: str):
         return render_entry(student, entry, form, 422)
     if sync.add_comment(current_user, entry.id, form.body.data.strip()) is None:
         abort(404)
+    db.session.commit()  # the comment service flushes; this action commits it
     flash("Comment added. The student sees it after their next sync.", "ok")
     return redirect(url_for("web.entry", student_id=student.id, entry_id=entry.id) + "#comments")

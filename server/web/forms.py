@@ -15,11 +15,28 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
 
-ROLE_CHOICES = [
-    SelectChoice("student", "Student"),
-    SelectChoice("tutor", "Tutor"),
-    SelectChoice("admin", "Administrator"),
-]
+from ..domain.roles import ROLE_NAMES, ROLES
+from ..services.accounts import REGION_MINIMUM_MAX
+
+ROLE_CHOICES = [SelectChoice(role, ROLE_NAMES[role]) for role in ROLES]
+REGION_MINIMUM_ERROR = (
+    f"Enter a whole number from 1 to {REGION_MINIMUM_MAX}, or leave it empty for no minimum."
+)
+
+
+class WholeNumberField(IntegerField):
+    """An integer field whose "not a number" error says what to type instead."""
+
+    def __init__(self, label=None, validators=None, invalid_message="Enter a whole number.", **kw):
+        super().__init__(label, validators, **kw)
+        self.invalid_message = invalid_message
+
+    def process_formdata(self, valuelist):
+        """Read the number; an unreadable one gets this field's own message."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as e:
+            raise ValueError(self.invalid_message) from e
 
 
 class ActionForm(FlaskForm):
@@ -59,12 +76,17 @@ class NewUserForm(UserForm):
 
 
 class LogbookForm(FlaskForm):
-    """A student's logbook dates and annual target."""
+    """A student's logbook dates, annual target and breadth minimum (empty: none)."""
 
     pgcert_completed_on = DateField("PgCert completed on", validators=[Optional()])
     registration_ends_on = DateField("Registration ends on", validators=[Optional()])
     annual_target = IntegerField(
         "Scans a year", validators=[DataRequired("Enter a target."), NumberRange(min=1)]
+    )
+    region_minimum = WholeNumberField(
+        "Scans per region a year (breadth minimum)",
+        validators=[Optional(), NumberRange(1, REGION_MINIMUM_MAX, REGION_MINIMUM_ERROR)],
+        invalid_message=REGION_MINIMUM_ERROR,
     )
 
 

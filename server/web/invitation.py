@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_login import logout_user
 
+from ..extensions import db
 from ..services import invitations
 from ..services.accounts import AccountError
 from . import bp
@@ -24,6 +25,7 @@ def invitation(token: str):
         except AccountError as e:
             form.password.errors.append(str(e))
         else:
+            db.session.commit()
             logout_user()
             flash("Your password is set. Sign in with your email and new password.", "ok")
             return redirect(url_for("auth.login"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from server.extensions import db
 from server.services import accounts
 from tests.sync.helpers import check_integrity, delete, new_id, pull_all, push_ok, upsert
 
@@ -22,6 +23,7 @@ def tutor(app, student, make_user):
     tutor = make_user("tutor", name="Dr Priya Shah")
     with app.app_context():
         accounts.assign_tutor(tutor.email, student.email)
+        db.session.commit()
     return tutor
 
 

@@ -7,6 +7,7 @@ import threading
 
 import pytest
 
+from server.extensions import db
 from server.services import accounts
 from tests.sync.helpers import PULL, check_integrity, new_id, pull_all, push_ok, upsert
 
@@ -17,6 +18,7 @@ def tutor_header(app, student, make_user, auth_header):
     tutor = make_user("tutor")
     with app.app_context():
         accounts.assign_tutor(tutor.email, student.email)
+        db.session.commit()
     return auth_header(tutor)
 
 

@@ -136,6 +136,7 @@ def create_user(app, role="student", email="sam@example.org", name="Sam Student"
             registration_ends_on=logbook.get("ends", dt.date(2028, 8, 31)) if is_student else None,
             annual_target=300,
         )  # fmt: skip
+        db.session.commit()
         db.session.expunge(user)
         return user
 

@@ -358,6 +358,7 @@ def test_devices_under_faults_converge_without_loss_or_duplication(
     student, tutor = make_user("student"), make_user("tutor")
     with app.app_context():
         accounts.assign_tutor(tutor.email, student.email)
+        db.session.commit()
     crash: dict = {"at": None}
     original = sync._Batch.apply
 

@@ -5,8 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
 from server.extensions import db
-from server.models import AuditEvent, DeviceToken, Invitation, TutorAssignment, User
+from server.models import (
+    AuditEvent,
+    DeviceToken,
+    Invitation,
+    LogbookSettings,
+    TutorAssignment,
+    User,
+)
 from server.services import accounts
 from tests.conftest import PASSWORD
 
@@ -18,6 +28,16 @@ def _user(app, email):
 
 def _invite_path(html: str) -> str:
     return re.search(r'value="https?://[^/]+(/invitation/[^"]+)"', html).group(1)
+
+
+def _logbook_form(**fields) -> dict:
+    data = {
+        "pgcert_completed_on": "2025-09-01",
+        "registration_ends_on": "2028-08-31",
+        "annual_target": "300",
+    }
+    data.update(fields)
+    return data
 
 
 def test_admin_creates_a_student_and_gets_a_one_time_link(app, web_as, make_user):
@@ -92,24 +112,13 @@ def test_admin_sets_dates_target_and_tutor(app, web_as, make_user):
     admin = web_as(make_user("admin"))
     student, tutor = make_user("student"), make_user("tutor", name="Tara Tutor")
     page = f"/admin/users/{student.id}"
+    dates = {"pgcert_completed_on": "2024-01-10", "annual_target": "250"}
     saved = admin.post(
-        f"{page}/logbook",
-        {
-            "pgcert_completed_on": "2024-01-10",
-            "registration_ends_on": "2027-01-09",
-            "annual_target": "250",
-        },
-        page=page,
+        f"{page}/logbook", _logbook_form(**dates, registration_ends_on="2027-01-09"), page=page
     )
     assert saved.status_code == 302
     bad = admin.post(
-        f"{page}/logbook",
-        {
-            "pgcert_completed_on": "2024-01-10",
-            "registration_ends_on": "2023-01-09",
-            "annual_target": "250",
-        },
-        page=page,
+        f"{page}/logbook", _logbook_form(**dates, registration_ends_on="2023-01-09"), page=page
     )
     assert bad.status_code == 422
     assert "must end after the PgCert" in bad.get_data(as_text=True)
@@ -170,3 +179,154 @@ def test_user_list_filters(web_as, make_user):
     assert "Terry Tutor" in html and "Sally Student" not in html
     html = admin.get("/admin/users?q=sally").get_data(as_text=True)
     assert "Sally Student" in html and "Terry Tutor" not in html
+
+
+def test_admin_sets_a_students_region_minimum_and_the_student_sees_it(
+    app, web_as, make_user, auth_header, client
+):
+    admin = web_as(make_user("admin"))
+    student = make_user("student")
+    header = auth_header(student)
+    page = f"/admin/users/{student.id}"
+    html = admin.get(page).get_data(as_text=True)
+    assert '<label for="region_minimum">Scans per region a year (breadth minimum)</label>' in html
+    saved = admin.post(f"{page}/logbook", _logbook_form(region_minimum="20"), page=page)
+    assert saved.status_code == 302
+    assert client.get("/api/v1/me", headers=header).get_json()["logbook"]["region_minimum"] == 20
+    progress = client.get("/api/v1/progress", headers=header).get_json()
+    assert progress["region_minimum"] == 20
+    assert 'value="20"' in admin.get(page).get_data(as_text=True)
+    assert "region minimum: None -&gt; 20" in admin.get(page).get_data(as_text=True)
+    # Empty means no minimum.
+    assert admin.post(f"{page}/logbook", _logbook_form(region_minimum=""), page=page).status_code
+    assert client.get("/api/v1/progress", headers=header).get_json()["region_minimum"] is None
+
+
+def test_a_bad_region_minimum_is_explained_and_changes_nothing(app, web_as, make_user):
+    admin = web_as(make_user("admin"))
+    student = make_user("student")
+    page = f"/admin/users/{student.id}"
+    admin.post(f"{page}/logbook", _logbook_form(region_minimum="12"), page=page)
+    for bad in ("0", "301", "twenty", "2.5", "-3"):
+        response = admin.post(
+            f"{page}/logbook", _logbook_form(region_minimum=bad, annual_target="123"), page=page
+        )
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, bad
+        error = re.search(r'<p class="error" id="region_minimum-error">([^<]+)</p>', html)
+        assert error and "whole number from 1 to 300" in error[1], bad
+        field = re.search(r"<input[^>]*id=\"region_minimum\"[^>]*>", html)[0]
+        assert 'aria-describedby="region_minimum-hint region_minimum-error"' in field
+        assert 'aria-invalid="true"' in field
+    with app.app_context():
+        book = db.session.get(User, student.id).logbook
+        assert (book.region_minimum, book.annual_target) == (12, 300)
+
+
+def test_new_students_start_with_the_configured_region_minimum(database_url, _schema):
+    from tests.conftest import make_app, wipe
+    from tests.web.conftest import WebSession
+
+    app = make_app(database_url, REGION_MINIMUM=20)
+    try:
+        with app.app_context():
+            ada = accounts.create_user("ada@example.org", "Ada", "admin", PASSWORD)
+            db.session.commit()
+            ada_id = ada.id
+        web = WebSession(app.test_client(), ada)
+        web.post(
+            "/admin/users/new",
+            _logbook_form(name="Web Student", email="web@example.org", role="student"),
+            page="/admin/users/new",
+        )
+        cli = app.test_cli_runner().invoke(
+            args=[
+                "users",
+                "create",
+                "--email",
+                "cli@example.org",
+                "--name",
+                "Cli",
+                "--role",
+                "student",
+                "--password",
+                "a-good-password",
+            ]
+        )
+        assert cli.exit_code == 0, cli.output
+        web.post(
+            "/admin/import",
+            {
+                "confirm": "yes",
+                "csv_text": "name,email,role,pgcert_completed,registration_ends,tutor_email\n"
+                "Csv Student,csv@example.org,student,2025-09-01,2028-08-31,\n",
+            },
+        )
+        with app.app_context():
+            minimums = dict(
+                db.session.execute(
+                    db.select(User.email, LogbookSettings.region_minimum).join(
+                        LogbookSettings, LogbookSettings.student_id == User.id
+                    )
+                ).all()
+            )
+            assert db.session.get(User, ada_id).logbook is None
+        assert minimums == {"web@example.org": 20, "cli@example.org": 20, "csv@example.org": 20}
+    finally:
+        wipe(app)
+
+
+_REFUSE_INVITATION_AUDIT = {
+    # A real database error, raised by the database itself when the last row of the action
+    # (the invitation's audit row) is written.
+    "sqlite": [
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events "
+        "WHEN NEW.action = 'invitation_created' BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF NEW.action = 'invitation_created' THEN RAISE EXCEPTION 'audit refused'; END IF; "
+        "RETURN NEW; END $$",
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+    ],
+}
+_DROP_TRIGGER = {
+    "sqlite": ["DROP TRIGGER IF EXISTS refuse_audit"],
+    "postgresql": [
+        "DROP TRIGGER IF EXISTS refuse_audit ON audit_events",
+        "DROP FUNCTION IF EXISTS refuse_audit()",
+    ],
+}
+
+
+def _run_sql(database_url: str, statements: list[str]) -> None:
+    engine = create_engine(database_url)
+    with engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_creating_a_user_is_one_transaction_with_its_invitation_and_audit(
+    database_url, app, web_as, make_user
+):
+    """The audit row of the invitation fails in the database: no user, link or audit is kept."""
+    admin = web_as(make_user("admin"))
+    dialect = make_url(database_url).get_backend_name()
+    _run_sql(database_url, _REFUSE_INVITATION_AUDIT[dialect])
+    try:
+        response = admin.post(
+            "/admin/users/new",
+            _logbook_form(name="Nia Novak", email="nia@example.org", role="student"),
+        )
+        assert response.status_code == 500
+    finally:
+        _run_sql(database_url, _DROP_TRIGGER[dialect])
+    # A fresh connection, outside the app's session: nothing of the action was committed.
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        tables = ("users", "logbook_settings", "change_counters", "invitations", "audit_events")
+        counts = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}  # noqa: S608  (fixed names)
+    engine.dispose()
+    assert counts == dict.fromkeys(tables, 0) | {"users": 1}  # only the admin

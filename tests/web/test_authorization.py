@@ -250,6 +250,7 @@ def _build_world(app) -> dict:
         sub = submissions.submit(a, 1, dt.date.today())
         _raw, device = tokens.issue_token(a, "A's phone")
         invite = invitations.create_invitation(people["student_b"], people["admin"])
+        db.session.commit()
         ids = {name: user.id for name, user in people.items()}
         return {
             "a": ids["student_a"],
@@ -324,3 +325,32 @@ def test_tutor_never_sees_an_unassigned_student(authz_app):
     assert "student_a" not in client.get("/staff").get_data(as_text=True)
     with authz_app.app_context():
         assert db.session.get(DeviceToken, world["dev"]).revoked_at is None
+
+
+def test_one_rule_answers_who_may_see_comment_on_and_sign_off_a_student(authz_app):
+    """The list query, the single check and the comment/sign-off rules agree for everyone."""
+    world = _build_world(authz_app)
+    ids = world["ids"]
+    students = {ids["student_a"], ids["student_b"]}
+    expected = {
+        "student_a": {ids["student_a"]},
+        "student_b": {ids["student_b"]},
+        "tutor_a": {ids["student_a"]},
+        "tutor_other": set(),
+        "admin": students,
+    }
+    with authz_app.app_context():
+        for name, sees in expected.items():
+            viewer = db.session.get(User, ids[name])
+            listed = set(db.session.scalars(accounts.visible_students_query(viewer, User.id)))
+            assert listed == sees, name
+            for other in ids.values():
+                assert accounts.can_view_student(viewer, other) == (other in sees), (name, other)
+                assert accounts.may_comment(viewer, other) == (
+                    other in sees and name in ("tutor_a", "admin")
+                ), (name, other)
+                assert accounts.may_sign_off(viewer, other) == (
+                    other in sees and name == "tutor_a"
+                ), (name, other)
+            # A staff id is never "a student" to see, not even for an admin.
+            assert accounts.visible_student(viewer, ids["tutor_a"]) is None

@@ -52,10 +52,12 @@ def test_invitation_is_emailed_when_a_mail_server_is_set(database_url, _schema, 
 
     app = make_app(database_url, MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.server_address[1])
     try:
+        from server.extensions import db
         from server.services import accounts
 
         with app.app_context():
             admin = SimpleNamespace(id=accounts.create_user("ada@example.org", "Ada", "admin").id)
+            db.session.commit()
         web = WebSession(app.test_client(), admin)
         response = web.post(
             "/admin/users/new",

@@ -17,6 +17,7 @@ def _setup(make_user, log_scans, app):
     tutor = make_user("tutor", name="Tess Tutor")
     with app.app_context():
         accounts.assign_tutor(tutor.email, student.email)
+        db.session.commit()
     log_scans(student, [entry_data(E1, "2026-03-14"), entry_data(E2, "2026-04-02", region="knee")])
     return student, tutor
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from server.extensions import db
 from server.services import accounts
 from tests.api.test_progress import TODAY, other_app
 from tests.web.conftest import WebSession, entry_data
@@ -19,6 +20,7 @@ def _assign(app, tutor, *students):
     with app.app_context():
         for s in students:
             accounts.assign_tutor(tutor.email, s.email)
+        db.session.commit()
 
 
 def _recent(days_ago: int) -> str:

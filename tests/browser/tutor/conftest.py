@@ -67,6 +67,7 @@ def create_user(app, role: str, email: str, name: str, pgcert: dt.date | None = 
             pgcert_completed_on=pgcert,
             registration_ends_on=pgcert.replace(year=pgcert.year + 3) if pgcert else None,
         )
+        db.session.commit()
         return Person(user.id, user.email, user.name)
 
 
@@ -80,6 +81,7 @@ def assign(app, tutor: Person, *students: Person) -> None:
     with app.app_context():
         for student in students:
             accounts.assign_tutor(tutor.email, student.email)
+        db.session.commit()
 
 
 def seed_scans(app, student: Person, days: list[int], **fields) -> list[str]:

@@ -60,6 +60,7 @@ def _world(app):
         raw = invitations.create_invitation(
             db.session.get(User, sam.id), db.session.get(User, admin.id)
         )
+        db.session.commit()
     return admin, tutor, sam, raw
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, g
 
 from .. import clock
+from ..domain.roles import STAFF_ROLES
 from ..schemas.progress import ProgressSchema
 from ..services import accounts, progress
 from . import bp, roles_required
@@ -21,7 +22,7 @@ def own_progress():
 
 @bp.get("/students/<int:student_id>/progress")
 @documented(response=ProgressSchema, errors=(403, 404))
-@roles_required("tutor", "admin")
+@roles_required(*STAFF_ROLES)
 def student_progress(student_id: int):
     """A student's progress, for their tutor or an admin (404 for anyone else)."""
     student = accounts.visible_student(g.user, student_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, g, request
 
 from .. import clock
+from ..domain.roles import STAFF_ROLES
 from ..schemas.progress import CohortRowSchema, EntriesQuerySchema, StudentEntriesSchema
 from ..services import accounts, cohort, progress
 from . import bp, roles_required
@@ -13,7 +14,7 @@ from .openapi import documented
 
 @bp.get("/students")
 @documented(response=CohortRowSchema(many=True), errors=(403,))
-@roles_required("tutor", "admin")
+@roles_required(*STAFF_ROLES)
 def list_students():
     """The students the viewer may see, with this year's count, target, status and pace."""
     return CohortRowSchema(many=True).dump(cohort.cohort_rows(g.user, clock.today()))
@@ -21,7 +22,7 @@ def list_students():
 
 @bp.get("/students/<int:student_id>/entries")
 @documented(query=EntriesQuerySchema, response=StudentEntriesSchema, errors=(403, 404, 422))
-@roles_required("tutor", "admin")
+@roles_required(*STAFF_ROLES)
 def student_entries(student_id: int):
     """A student's entries, newest first, 50 a page, optionally in one logbook period."""
     query = EntriesQuerySchema().load(request.args)

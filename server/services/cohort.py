@@ -14,7 +14,8 @@ from ..domain.cohort import CohortRow, cohort_row
 from ..domain.pace import recent_window
 from ..domain.periods import focus_period
 from ..extensions import db
-from ..models import DailyTotal, LogbookSettings, TutorAssignment, User
+from ..models import DailyTotal, LogbookSettings, User
+from . import accounts
 from .progress import logbook_of, skill_fade_days
 
 WINDOW_CHUNK = 400  # SQLite allows at most 500 terms in a compound SELECT
@@ -23,12 +24,13 @@ WINDOW_TYPES = (Integer(), Date(), Date(), Date())
 
 def _visible_students(viewer: User):
     """Rows of id, name, email, the logbook settings and last_scanned_on of the students the
-    viewer may see: all for an admin, the assigned ones for a tutor."""
+    viewer may see (accounts' one rule: all for an admin, the assigned ones for a tutor)."""
     last_scan = (
         select(func.max(DailyTotal.day)).where(DailyTotal.owner_id == User.id).scalar_subquery()
     )
     query = (
-        select(
+        accounts.visible_students_query(
+            viewer,
             User.id,
             User.name,
             User.email,
@@ -39,13 +41,8 @@ def _visible_students(viewer: User):
             last_scan.label("last_scanned_on"),
         )
         .outerjoin(LogbookSettings, LogbookSettings.student_id == User.id)
-        .where(User.role == "student")
         .order_by(User.name, User.id)
     )
-    if viewer.role != "admin":
-        query = query.join(TutorAssignment, TutorAssignment.student_id == User.id).where(
-            TutorAssignment.tutor_id == viewer.id
-        )
     return db.session.execute(query).all()
 
 

@@ -55,20 +55,6 @@ def skill_fade_days() -> int:
     return current_app.config["SKILL_FADE_DAYS"]
 
 
-def new_logbook(
-    pgcert_completed_on: dt.date | None,
-    registration_ends_on: dt.date | None,
-    annual_target: int,
-) -> LogbookSettings:
-    """A new student's logbook settings, with the breadth minimum from config REGION_MINIMUM."""
-    return LogbookSettings(
-        pgcert_completed_on=pgcert_completed_on,
-        registration_ends_on=registration_ends_on,
-        annual_target=annual_target,
-        region_minimum=current_app.config.get("REGION_MINIMUM"),
-    )
-
-
 def logbook_of(settings: LogbookSettings | None) -> Logbook:
     """The domain's view of a student's logbook settings (no dates when there are none).
 

@@ -111,7 +111,7 @@ def submit(student: User, number: int, today: dt.date) -> Submission:
 
 
 def _decide(tutor: User, submission: Submission, new_state: str, comment: str) -> Submission:
-    if tutor.role != "tutor" or not accounts.can_view_student(tutor, submission.student_id):
+    if not accounts.may_sign_off(tutor, submission.student_id):
         raise SubmissionError("Only the student's tutor can sign off or return a logbook.")
     lock_counter(submission.student_id)
     db.session.refresh(submission)

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..domain.roles import ROLES, STAFF_ROLES
 from ..extensions import db
 from ..models import Entry
-from ..services import record_search, submissions, sync
+from ..services import accounts, record_search, submissions, sync
 from . import bp
 from .access import roles_required, visible_student
 from .forms import CommentForm
@@ -33,6 +33,7 @@ def render_entry(student, entry, form: CommentForm | None = None, status: int = 
         change=change,
         comments=record_search.comments_on(entry.id),
         form=form or CommentForm(),
+        may_comment=accounts.may_comment(current_user, student.id),
     )
     return page, status
 

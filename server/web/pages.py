@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from .. import clock
 from ..domain.cohort import CohortRow
+from ..domain.roles import ROLES
 from ..extensions import db
 from ..services.cohort import cohort_rows
 from ..services.progress import skill_fade_days
@@ -46,7 +47,7 @@ def has_gap(row: CohortRow, days: int) -> bool:
 
 
 @bp.get("/staff")
-@roles_required("student", "tutor", "admin")
+@roles_required(*ROLES)
 def home():
     """The cohort overview: one row a student, sortable and filterable; students go to theirs."""
     if current_user.role == "student":

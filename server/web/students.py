@@ -7,6 +7,7 @@ from flask import render_template, request
 from .. import clock
 from ..domain import vocabulary
 from ..domain.progress import PeriodReport, ProgressReport
+from ..domain.roles import ROLES
 from ..services import admin, progress, record_search, submissions
 from . import bp
 from .access import roles_required, visible_student
@@ -49,7 +50,7 @@ def selected_period(report: ProgressReport) -> PeriodReport | None:
 
 
 @bp.get("/students/<int:student_id>")
-@roles_required("student", "tutor", "admin")
+@roles_required(*ROLES)
 def student(student_id: int):
     """One student's logbook as the record of learning, with progress and submission."""
     person = visible_student(student_id)

@@ -15,8 +15,8 @@ from server.domain.progress import EntryTally, Logbook, progress_report
 from server.extensions import db
 from server.models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment
 from server.schemas.progress import ProgressSchema
+from server.services import accounts
 from server.services.changes import count_key, lock_counter, move_daily_count, take_seq
-from server.services.progress import new_logbook
 from tests.conftest import make_app
 
 TODAY = dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()  # the server's today
@@ -242,5 +242,13 @@ def test_new_logbooks_take_the_breadth_minimum_from_the_config(database_url):
             other_app(database_url, REGION_MINIMUM=configured) as configured_app,
             configured_app.app_context(),
         ):
-            book = new_logbook(TODAY, add_years(TODAY, 3), 300)
-        assert (book.region_minimum, book.annual_target) == (configured, 300)
+            student = accounts.create_user(
+                f"new{configured}@example.org",
+                "New",
+                "student",
+                "a-long-password",
+                pgcert_completed_on=TODAY,
+                registration_ends_on=add_years(TODAY, 3),
+            )
+            assert student.logbook.region_minimum == configured
+            db.session.rollback()

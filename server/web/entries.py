@@ -53,5 +53,6 @@ def add_comment(student_id: int, entry_id: str):
         return render_entry(student, entry, form, 422)
     if sync.add_comment(current_user, entry.id, form.body.data.strip()) is None:
         abort(404)
+    db.session.commit()
     flash("Comment added. The student sees it after their next sync.", "ok")
     return redirect(url_for("web.entry", student_id=student.id, entry_id=entry.id) + "#comments")

@@ -176,3 +176,16 @@ def check_integrity(app, owner_id: int) -> None:
 def as_date(value: str) -> dt.date:
     """An ISO date."""
     return dt.date.fromisoformat(value)
+
+
+def push_ops(owner_id: int, device_id: str, ops: list[dict], today: dt.date) -> list[dict]:
+    """Push raw ops through the schema and the sync service (in an app context), without HTTP;
+    returns the results as the API shows them."""
+    from server.schemas.fields import today_for_load
+    from server.schemas.sync import PushResponseSchema, PushSchema
+    from server.services import sync
+
+    with today_for_load(today):
+        data = PushSchema().load({"device_id": device_id, "ops": ops})
+    results = sync.push(owner_id, data["device_id"], data["ops"])
+    return PushResponseSchema().dump({"results": results})["results"]

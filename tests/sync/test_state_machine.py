@@ -50,8 +50,9 @@ from server.models import (
     Entry,
     SyncOp,
 )
-from server.schemas.entries import entry_json
-from server.services import accounts, sync
+from server.schemas.entries import EntrySchema
+from server.services import accounts
+from server.services.sync import push_batch
 from tests.sync.helpers import FINAL, PULL, PUSH, check_integrity, counts, last_seq
 
 EXAMPLES = int(os.environ.get("SYNC_FUZZ_EXAMPLES", "200"))
@@ -312,7 +313,7 @@ class SyncMachine(RuleBasedStateMachine):
             self._pull(device, 1000)
         with self.app.app_context():
             rows = db.session.scalars(select(Entry).where(Entry.owner_id == self.owner)).all()
-            server = {row.id: entry_json(row) for row in rows}
+            server = {row.id: EntrySchema().dump(row) for row in rows}
             remembered = {
                 op.op_id: op.status
                 for op in db.session.scalars(select(SyncOp).where(SyncOp.owner_id == self.owner))
@@ -359,7 +360,7 @@ def test_devices_under_faults_converge_without_loss_or_duplication(
     with app.app_context():
         accounts.assign_tutor(tutor.email, student.email)
     crash: dict = {"at": None}
-    original = sync._Batch.apply
+    original = push_batch._Batch.apply
 
     def apply_or_crash(self, op):
         result = original(self, op)
@@ -370,7 +371,7 @@ def test_devices_under_faults_converge_without_loss_or_duplication(
                 raise RuntimeError("crash mid-batch (injected by the test)")
         return result
 
-    monkeypatch.setattr(sync._Batch, "apply", apply_or_crash)
+    monkeypatch.setattr(push_batch._Batch, "apply", apply_or_crash)
     SyncMachine.ctx = {
         "app": app,
         "student_id": student.id,

@@ -194,5 +194,3 @@ def no_identifiers(value: str) -> None:
     messages = identifier_messages(value)
     if messages:
         raise ValidationError(messages)
-
-

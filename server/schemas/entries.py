@@ -54,7 +54,21 @@ class EntryInSchema(Schema):
     updated_at = ReadOnly()
 
 
-class EntrySchema(Schema):
+class RowSchema(Schema):
+    """A dump-only schema of plain rows (dicts) or objects, each value read directly.
+
+    marshmallow's generic getter (dotted paths, any mapping) is a third of the cost of
+    dumping a push's hundred entries; these schemas only ever read plain names.
+    """
+
+    def get_attribute(self, obj, attr, default):
+        """The value named `attr` of a row or an object."""
+        if type(obj) is dict:
+            return obj.get(attr, default)
+        return getattr(obj, attr, default)
+
+
+class EntrySchema(RowSchema):
     """The contract's Entry, as the server shows it."""
 
     id = fields.String(dump_only=True)

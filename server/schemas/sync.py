@@ -13,8 +13,8 @@ from typing import Any
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from .comments import CommentSchema
-from .entries import EntryInSchema, EntrySchema
-from .fields import Choice, UTCDateTime, Uuid, Version
+from .entries import EntryInSchema, EntrySchema, RowSchema
+from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Version
 
 MAX_OPS = 100
 
@@ -62,6 +62,11 @@ class LoadedOp:
 # loading its hundred ops.
 _ENVELOPE = OpEnvelopeSchema()
 _ENTRY = EntryInSchema()
+# Fields a device leaves out (the entry's id, the read-only ones): an entry without any of
+# them is loaded by the schema without them, which gives the same answer and skips a third
+# of the fields marshmallow would otherwise visit for nothing.
+_RARE = frozenset(("id", *(n for n, f in _ENTRY.load_fields.items() if isinstance(f, ReadOnly))))
+_ENTRY_LEAN = EntryInSchema(exclude=tuple(_RARE))
 
 
 def load_op(raw: Any) -> LoadedOp:
@@ -82,8 +87,10 @@ def load_op(raw: Any) -> LoadedOp:
     if envelope["entry"] is None:
         op.errors = {"entry": ["Missing data for required field."]}
         return op
+    raw_entry = envelope["entry"]
+    lean = isinstance(raw_entry, dict) and _RARE.isdisjoint(raw_entry)
     try:
-        op.entry = _ENTRY.load(envelope["entry"])
+        op.entry = (_ENTRY_LEAN if lean else _ENTRY).load(raw_entry)
     except ValidationError as e:  # an entry that is not an object is named as "entry"
         messages = e.normalized_messages()
         op.errors = {"entry" if k == "_schema" else k: v for k, v in messages.items()}
@@ -124,7 +131,7 @@ class PushSchema(Schema):
     )
 
 
-class OpResultSchema(Schema):
+class OpResultSchema(RowSchema):
     """The answer to one op."""
 
     op_id = fields.Raw(dump_only=True, metadata={"type": "string", "nullable": True})

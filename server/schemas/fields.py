@@ -70,7 +70,20 @@ class _SelfChecked:
             super()._validate(value)
 
 
-class Uuid(_SelfChecked, fields.String):
+class _String(_SelfChecked, fields.String):
+    """A string field whose str input is taken as is (JSON has no other kind of string)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is str:
+            return value
+        return super()._deserialize(value, attr, data, **kwargs)  # its answer, its message
+
+
+class Value(_SelfChecked, fields.Raw):
+    """Any JSON value, taken as is (checked later by whoever reads it)."""
+
+
+class Uuid(_String):
     """A UUID in its canonical lower-case form (as crypto.randomUUID() makes it)."""
 
     default_error_messages = {
@@ -84,7 +97,7 @@ class Uuid(_SelfChecked, fields.String):
         return value
 
 
-class Text(_SelfChecked, fields.String):
+class Text(_String):
     """Free text: trimmed (null reads as empty), bounded in length, with no patient identifier.
 
     The checks run in one step rather than as a chain of validators: a push loads 100
@@ -105,6 +118,7 @@ class Text(_SelfChecked, fields.String):
         self.max_length, self.min_length = max_length, min_length
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
+        """Load a text; null reads as empty."""
         if value is None:
             value = ""
         return super().deserialize(value, attr, data, **kwargs)
@@ -119,7 +133,7 @@ class Text(_SelfChecked, fields.String):
         return text
 
 
-class Choice(_SelfChecked, fields.String):
+class Choice(_String):
     """One of a few fixed words (trimmed)."""
 
     def __init__(self, choices: list[str], **kwargs):

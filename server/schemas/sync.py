@@ -14,7 +14,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from .comments import CommentSchema
 from .entries import EntryInSchema, EntrySchema, RowSchema
-from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Version
+from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Value, Version
 
 MAX_OPS = 100
 
@@ -32,7 +32,7 @@ class OpEnvelopeSchema(Schema):
         required=True,
         metadata={"description": "The server version the change was made from; 0 to create."},
     )
-    entry = fields.Raw(load_default=None, allow_none=True)
+    entry = Value(load_default=None, allow_none=True)
 
 
 class OpSchema(OpEnvelopeSchema):
@@ -145,7 +145,7 @@ class OpResultSchema(RowSchema):
 class PushResponseSchema(Schema):
     """POST /sync/push answer: one result per op, in the order of the ops."""
 
-    results = fields.List(fields.Nested(OpResultSchema), dump_only=True)
+    results = fields.Nested(OpResultSchema, many=True, dump_only=True)
 
 
 class PullQuerySchema(Schema):

@@ -1,9 +1,10 @@
 """Cohort overview cost: GET /api/v1/students and one student's progress on SQLite.
 
 300 students, 3 logbook years each, 350 entries a year (315,000 entries), then the same with
-10 times the entries per student. Rows are bulk-inserted with sqlite3 executemany; the daily
-counts and day totals are computed from the very entries generated, as move_daily_count
-would keep them.
+10 times the entries per student. Rows are bulk-inserted with sqlite3 executemany: this is a
+benchmark fixture, the one writer of entries that bypasses services.changes.EntryWriter (on
+purpose, for millions of rows); the daily counts and day totals are computed from the very
+entries generated, as the entry writer would keep them.
 
 Neither endpoint reads the entries table, so by default the 10x run stores only the daily
 counts of its 3,150,000 generated entries (the output says so); --full-entries stores them all.

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
+from . import clock
 from .domain.roles import ROLES
 from .extensions import db
 from .services import accounts, demo
@@ -70,11 +69,13 @@ def assign(tutor_email, student_email):
 @with_appcontext
 @click.option("--seed", default=7, show_default=True, help="Random seed for the entries.")
 def demo_command(seed):
-    """Load a demo cohort: an admin, a tutor and six students with realistic entries."""
+    """Load a demo cohort: an admin, a tutor and students with realistic entries."""
     if accounts.find_user_by_email(demo.TUTOR_EMAIL):
         click.echo("The demo cohort is already loaded.")
     else:
-        summary = demo.load(today=dt.date.today(), seed=seed)
+        fade_days = current_app.config.get("SKILL_FADE_DAYS", 14)
+        summary = demo.load(today=clock.today(), seed=seed, skill_fade_days=fade_days)
+        db.session.commit()
         for line in summary:
             click.echo(line)
     click.echo(f"Sign in as the tutor: {demo.TUTOR_EMAIL} / {demo.PASSWORD}")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import abort, g, request
 
-from ..schemas.entries import CommentInSchema, CommentSchema
+from ..extensions import db
+from ..schemas.comments import CommentInSchema, CommentSchema
 from ..services import sync
 from . import bp, roles_required
 from .openapi import documented
+
+_comment_in, _comment = CommentInSchema(), CommentSchema()
 
 
 @bp.post("/entries/<entry_id>/comments")
@@ -15,8 +18,9 @@ from .openapi import documented
 @roles_required("tutor", "admin")
 def add_comment(entry_id: str):
     """Comment on an entry of a student you tutor (admins: any student)."""
-    data = CommentInSchema().load(request.get_json())
+    data = _comment_in.load(request.get_json())
     comment = sync.add_comment(g.user, entry_id, data["body"])
     if comment is None:
         abort(404, description="No entry with that id that you can see.")
-    return CommentSchema().dump(comment), 201
+    db.session.commit()
+    return _comment.dump(comment), 201

@@ -1,1 +1,2 @@
-"""Marshmallow schemas: unknown fields are refused; server-owned fields are dump-only."""
+"""Marshmallow schemas, one module per concern (fields, entries, sync, comments, accounts,
+progress): unknown fields are refused; server-owned fields are dump-only."""

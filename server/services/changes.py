@@ -1,4 +1,8 @@
-"""Primitives every change to a logbook goes through, inside the caller's transaction.
+"""The one writer of entries, and the primitives every change to a logbook goes through.
+
+Every path that changes an entry (sync, the demo, the tests, an import) uses EntryWriter:
+each change gets version+1 and the owner's next seq under the counter lock, and the daily
+counts and day totals move in the same transaction. Nothing here commits: the caller does.
 
 - The owner's change counter is locked first (an UPDATE: a row lock on PostgreSQL, the
   write lock on SQLite), so seqs are handed out and committed in order and a pull never
@@ -14,12 +18,12 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..extensions import db
-from ..models import ChangeCounter, DailyCount, DailyTotal, Entry
+from ..models import ChangeCounter, DailyCount, DailyTotal, Entry, utcnow
 
 
 class CountKey(NamedTuple):
@@ -59,11 +63,6 @@ def count_key(entry: Entry | None) -> CountKey | None:
     if entry is None or entry.deleted:
         return None
     return CountKey(entry.scanned_on, entry.region, entry.activity)
-
-
-def move_daily_count(owner_id: int, before: CountKey | None, after: CountKey | None) -> None:
-    """Move one scan from `before` to `after` in the owner's daily counts and day totals."""
-    move_daily_counts(owner_id, [(before, after)])
 
 
 def move_daily_counts(
@@ -119,3 +118,117 @@ def _statements(table, columns: tuple[str, ...], dialect: str) -> tuple:
             delete(table).where(table.c.owner_id == bindparam("owner_id"), table.c.count <= 0),
         )
     return _STATEMENTS[key]
+
+
+class Row(dict):
+    """An entry row as a dict whose columns also read as attributes (as count_key reads)."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+_ENTRIES = Entry.__table__
+# What a change may alter in an existing row (everything but id, owner, created_at).
+_ENTRY_CHANGES = tuple(
+    c.name for c in _ENTRIES.columns if c.name not in {"id", "owner_id", "created_at"}
+)
+# The fields a device owns, with the defaults an entry created without them gets.
+ENTRY_DEFAULTS = {
+    "clinical_question": "",
+    "technical_issues": "",
+    "findings": "",
+    "pathway_role": "",
+    "notes": "",
+    "critical_incident": False,
+}
+# Built once: building a Core construct per batch costs more than SQLAlchemy's cached compile.
+_INSERT_ENTRIES = insert(_ENTRIES)
+_UPDATE_ENTRY = (
+    update(_ENTRIES)
+    .where(_ENTRIES.c.id == bindparam("k_id"))
+    .values({name: bindparam(f"v_{name}") for name in _ENTRY_CHANGES})
+)
+_SELECT_ENTRIES = select(_ENTRIES).where(_ENTRIES.c.id.in_(bindparam("keys", expanding=True)))
+
+
+class EntryWriter:
+    """Changes to one owner's entries in the caller's transaction, written at `flush()`.
+
+    Creating it locks the owner's counter (make it the transaction's first statement). Rows
+    are plain Core rows, read once and written once: a batch of 100 costs one multi-row
+    INSERT, one multi-row UPDATE and one upsert per count table, not an ORM flush of 100
+    objects. `rows` holds every entry read or written, whoever owns it (the caller decides
+    whether another owner's entry may be touched).
+    """
+
+    def __init__(self, owner_id: int, device_id: str | None, now: dt.datetime | None = None):
+        self.owner_id, self.device_id = owner_id, device_id
+        self.now = now or utcnow()
+        self.counter = lock_counter(owner_id)
+        self.rows: dict[str, Row] = {}
+        self._new: dict[str, Row] = {}
+        self._changed: set[str] = set()
+        self._moves: list[tuple[CountKey | None, CountKey | None]] = []
+
+    def read(self, entry_ids: Iterable[str]) -> None:
+        """Read these entries (any owner) into `rows`, in one query."""
+        wanted = sorted(set(entry_ids) - self.rows.keys())
+        if wanted:
+            found = db.session.connection().execute(_SELECT_ENTRIES, {"keys": wanted})
+            self.rows.update((row["id"], Row(row)) for row in found.mappings())
+
+    def get(self, entry_id: str) -> Row | None:
+        """The entry with this id, read if it was not yet; None if there is none."""
+        self.read([entry_id])
+        return self.rows.get(entry_id)
+
+    def create(self, entry_id: str, fields: dict) -> Row:
+        """A new entry of the owner (version 1)."""
+        row = Row(ENTRY_DEFAULTS, id=entry_id, owner_id=self.owner_id, version=0)
+        row.update(fields, deleted=False, created_at=self.now)
+        self.rows[entry_id] = self._new[entry_id] = row
+        return self._stamp(row, before=None)
+
+    def update(self, row: Row, fields: dict) -> Row:
+        """Change some fields of an entry."""
+        before = count_key(row)
+        row.update(fields)
+        return self._stamp(row, before)
+
+    def delete(self, row: Row) -> Row:
+        """Make an entry a tombstone (deleting a tombstone again is a change again)."""
+        before = count_key(row)
+        row["deleted"] = True
+        return self._stamp(row, before)
+
+    def _stamp(self, row: Row, before: CountKey | None) -> Row:
+        """The rule of every change: next version, the owner's next seq, counts moved."""
+        row.update(
+            version=row.version + 1,
+            seq=take_seq(self.counter),
+            updated_at=self.now,
+            device_id=self.device_id,
+        )
+        if row.id not in self._new:
+            self._changed.add(row.id)
+        self._moves.append((before, count_key(row)))
+        return row
+
+    def flush(self) -> None:
+        """Write the pending changes: entries first, then the counts (no commit)."""
+        conn = db.session.connection()  # Core statements: no ORM layer per call
+        if self._new:
+            conn.execute(_INSERT_ENTRIES, list(self._new.values()))
+        if self._changed:
+            conn.execute(
+                _UPDATE_ENTRY,
+                [
+                    {"k_id": eid, **{f"v_{n}": self.rows[eid][n] for n in _ENTRY_CHANGES}}
+                    for eid in sorted(self._changed)
+                ],
+            )
+        move_daily_counts(self.owner_id, self._moves)
+        self._new, self._changed, self._moves = {}, set(), []

@@ -1,4 +1,11 @@
-"""A demo cohort with realistic, anonymised entries, for trying the app."""
+"""A demo cohort with realistic, anonymised entries, for trying the app.
+
+It shows what a newcomer should see: students on track, at risk and past their target, one
+whose gap since the last scan is over the skill-fade threshold today, tutor comments on
+recent entries, a logbook year submitted and waiting for sign-off, and one signed off.
+Entries go through the one entry writer (services.changes.EntryWriter), as a push's do.
+Nothing here commits: the demo command does, once.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +15,9 @@ import uuid
 from dataclasses import dataclass
 
 from ..extensions import db
-from ..models import Entry, utcnow
-from . import accounts
-from .changes import count_key, lock_counter, move_daily_counts, take_seq
+from ..models import Entry, User
+from . import accounts, submissions, sync
+from .changes import EntryWriter
 
 PASSWORD = "scanlog-demo"  # noqa: S105 - the demo cohort's published password
 TUTOR_EMAIL = "tutor@demo.scanlog"
@@ -19,22 +26,30 @@ ADMIN_EMAIL = "admin@demo.scanlog"
 
 @dataclass(frozen=True)
 class DemoStudent:
-    """One demo student: how long since the PgCert, how many scans, any gap."""
+    """One demo student: how long since the PgCert, how many scans, any gap, year 1's fate."""
 
     email: str
     name: str
     months_since_pgcert: int
     scans_per_week: float
-    gap_days: int = 0  # no scans in the last N days
+    faded: bool = False  # no scans for a week longer than the skill-fade threshold
+    year_one: str = "open"  # or "submitted" (waiting for sign-off) or "signed_off"
 
 
 STUDENTS = [
     DemoStudent("amira@demo.scanlog", "Amira Khan", 7, 7.2),  # on track
     DemoStudent("ben@demo.scanlog", "Ben Okafor", 8, 3.1),  # at risk
-    DemoStudent("chloe@demo.scanlog", "Chloe Evans", 6, 6.4, 22),  # a 3-week gap
+    DemoStudent("chloe@demo.scanlog", "Chloe Evans", 6, 6.4, faded=True),  # a 3-week gap
     DemoStudent("daniel@demo.scanlog", "Daniel Price", 11, 6.9),  # target met
-    DemoStudent("erin@demo.scanlog", "Erin Walsh", 16, 6.2),  # in year 2
+    DemoStudent("erin@demo.scanlog", "Erin Walsh", 16, 6.2, year_one="signed_off"),  # year 2
     DemoStudent("farah@demo.scanlog", "Farah Ahmed", 1, 5.0),  # just started
+    DemoStudent("gareth@demo.scanlog", "Gareth Lewis", 13, 6.6, year_one="submitted"),
+]
+# The gap of a faded student: past the threshold by a week, so it shows for days to come.
+FADE_MARGIN_DAYS = 8
+COMMENTS = [
+    "Good systematic views. Add a dynamic assessment next time.",
+    "Nice Doppler settings. Document the probe frequency you used.",
 ]
 
 REGION_WEIGHTS = {
@@ -153,13 +168,12 @@ def _scan_days(rng: random.Random, start: dt.date, end: dt.date, per_week: float
     return days
 
 
-def load(today: dt.date, seed: int = 7) -> list[str]:
-    """Create the demo cohort; returns a summary, one line per account."""
+def load(today: dt.date, seed: int = 7, skill_fade_days: int = 14) -> list[str]:
+    """Create the demo cohort (no commit); returns a summary, one line per account."""
     rng = random.Random(seed)
-    lines = []
     accounts.create_user(ADMIN_EMAIL, "Sam Admin", "admin", PASSWORD)
-    accounts.create_user(TUTOR_EMAIL, "Dr Priya Shah", "tutor", PASSWORD)
-    lines.append(f"admin {ADMIN_EMAIL}, tutor {TUTOR_EMAIL}")
+    tutor = accounts.create_user(TUTOR_EMAIL, "Dr Priya Shah", "tutor", PASSWORD)
+    lines = [f"admin {ADMIN_EMAIL}, tutor {TUTOR_EMAIL}"]
     for spec in STUDENTS:
         pgcert = _months_before(today, spec.months_since_pgcert)
         student = accounts.create_user(
@@ -172,26 +186,39 @@ def load(today: dt.date, seed: int = 7) -> list[str]:
             - dt.timedelta(days=1),
         )
         accounts.assign_tutor(TUTOR_EMAIL, spec.email)
-        last_day = today - dt.timedelta(days=spec.gap_days + 1)
-        days = _scan_days(rng, pgcert, last_day, spec.scans_per_week)
-        counter = lock_counter(student.id)
-        now = utcnow()
-        moves = []
+        gap = skill_fade_days + FADE_MARGIN_DAYS if spec.faded else 0
+        days = _scan_days(rng, pgcert, today - dt.timedelta(days=gap + 1), spec.scans_per_week)
+        writer = EntryWriter(student.id, "demo")
         for day in days:
-            entry = Entry(
-                id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                owner_id=student.id,
-                version=1,
-                seq=take_seq(counter),
-                deleted=False,
-                device_id="demo",
-                created_at=now,
-                updated_at=now,
-                **_entry_fields(rng, day),
+            writer.create(
+                str(uuid.UUID(int=rng.getrandbits(128), version=4)), _entry_fields(rng, day)
             )
-            db.session.add(entry)
-            moves.append((None, count_key(entry)))
-        move_daily_counts(student.id, moves)  # one upsert per table, as a push batch does
-        db.session.commit()
-        lines.append(f"student {spec.email}: PgCert {pgcert:%d %b %Y}, {len(days)} scans")
+        writer.flush()
+        line = f"student {spec.email}: PgCert {pgcert:%d %b %Y}, {len(days)} scans"
+        lines.append(line + _year_one(spec, student, tutor, today))
+    _comment_on_recent(tutor, STUDENTS[:2])
     return lines
+
+
+def _year_one(spec: DemoStudent, student: User, tutor: User, today: dt.date) -> str:
+    """Submit (and perhaps sign off) the student's first logbook year, as the spec says."""
+    if spec.year_one == "open":
+        return ""
+    submission = submissions.submit(student, 1, today)
+    if spec.year_one == "submitted":
+        return ", year 1 waiting for sign-off"
+    submissions.sign_off(tutor, submission, "A well-kept first year.")
+    return ", year 1 signed off"
+
+
+def _comment_on_recent(tutor: User, specs: list[DemoStudent]) -> None:
+    """The tutor's feedback on each student's latest scan."""
+    for spec, body in zip(specs, COMMENTS, strict=True):
+        student = accounts.find_user_by_email(spec.email)
+        entry_id = db.session.scalar(
+            db.select(Entry.id)
+            .where(Entry.owner_id == student.id)
+            .order_by(Entry.scanned_on.desc(), Entry.seq.desc())
+            .limit(1)
+        )
+        sync.add_comment(tutor, entry_id, body)

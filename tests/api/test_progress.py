@@ -16,7 +16,7 @@ from server.extensions import db
 from server.models import DailyCount, DailyTotal, Entry, LogbookSettings, TutorAssignment
 from server.schemas.progress import ProgressSchema
 from server.services import accounts
-from server.services.changes import count_key, lock_counter, move_daily_count, take_seq
+from server.services.changes import EntryWriter
 from tests.conftest import make_app
 
 TODAY = dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()  # the server's today
@@ -24,36 +24,34 @@ DAY = dt.timedelta(days=1)
 
 
 def add_entries(app, owner, rows):
-    """Store entries through the change primitives; rows: (scanned_on, region, activity)."""
-    ids = []
+    """Store entries through the one entry writer; rows: (scanned_on, region, activity)."""
     with app.app_context():
-        counter = lock_counter(owner.id)
-        for day, region, activity in rows:
-            entry = Entry(
-                id=str(uuid.uuid4()),
-                owner_id=owner.id,
-                scanned_on=day,
-                region=region,
-                side="left",
-                activity=activity,
-                supervision="independent",
-                seq=take_seq(counter),
-            )
-            db.session.add(entry)
-            move_daily_count(owner.id, None, count_key(entry))
-            ids.append(entry.id)
+        writer = EntryWriter(owner.id, "test")
+        ids = [
+            writer.create(
+                str(uuid.uuid4()),
+                {
+                    "scanned_on": day,
+                    "region": region,
+                    "side": "left",
+                    "activity": activity,
+                    "supervision": "independent",
+                },
+            ).id
+            for day, region, activity in rows
+        ]
+        writer.flush()
         db.session.commit()
     return ids
 
 
 def delete_entry(app, entry_id):
-    """Make an entry a tombstone, moving its daily count as the sync service does."""
+    """Make an entry a tombstone through the one entry writer."""
     with app.app_context():
-        entry = db.session.get(Entry, entry_id)
-        counter = lock_counter(entry.owner_id)
-        before = count_key(entry)
-        entry.deleted, entry.version, entry.seq = True, entry.version + 1, take_seq(counter)
-        move_daily_count(entry.owner_id, before, None)
+        owner_id = db.session.scalar(select(Entry.owner_id).where(Entry.id == entry_id))
+        writer = EntryWriter(owner_id, "test")
+        writer.delete(writer.get(entry_id))
+        writer.flush()
         db.session.commit()
 
 
@@ -156,14 +154,10 @@ def test_day_totals_follow_every_kind_of_change(app, client, make_user, auth_hea
     admin = make_user("admin")
     ids = add_entries(app, student, [(TODAY, "knee", "diagnostic")] * 3)
     with app.app_context():
-        moved, recoded = db.session.get(Entry, ids[0]), db.session.get(Entry, ids[1])
-        lock_counter(student.id)
-        before = count_key(moved)
-        moved.scanned_on = pgcert  # back into year 1
-        move_daily_count(student.id, before, count_key(moved))
-        before = count_key(recoded)
-        recoded.region = "shoulder"  # same day, another region
-        move_daily_count(student.id, before, count_key(recoded))
+        writer = EntryWriter(student.id, "test")
+        writer.update(writer.get(ids[0]), {"scanned_on": pgcert})  # back into year 1
+        writer.update(writer.get(ids[1]), {"region": "shoulder"})  # same day, another region
+        writer.flush()
         db.session.commit()
     delete_entry(app, ids[2])
 

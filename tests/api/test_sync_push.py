@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from server.extensions import db
 from server.models import DeviceToken, Entry, utcnow
-from server.services import sync
+from server.services.sync import push_batch
 from tests.sync.helpers import (
     PUSH,
     check_integrity,
@@ -323,7 +323,7 @@ def test_an_exception_on_op_k_applies_nothing_and_the_retry_applies_all_once(
     push_ok(client, header, [upsert(eid, 0)])
     before = counts(app, student.id), last_seq(app, student.id)
     ops = [upsert(new_id()) for _ in range(6)] + [upsert(eid, 1, notes="edit")]
-    original, calls = sync._Batch.apply, itertools.count(1)
+    original, calls = push_batch._Batch.apply, itertools.count(1)
 
     def failing(self, op):
         result = original(self, op)
@@ -332,7 +332,7 @@ def test_an_exception_on_op_k_applies_nothing_and_the_retry_applies_all_once(
             raise RuntimeError("the disk is on fire")
         return result
 
-    monkeypatch.setattr(sync._Batch, "apply", failing)
+    monkeypatch.setattr(push_batch._Batch, "apply", failing)
     response = push(client, header, ops)
     monkeypatch.undo()
 
@@ -348,7 +348,7 @@ def test_a_unique_key_race_is_retried_not_a_500(app, client, student, header, mo
     """An IntegrityError at commit (a race with another logbook) runs the batch again."""
     from sqlalchemy.exc import IntegrityError
 
-    original, calls = sync._apply, itertools.count(1)
+    original, calls = push_batch._apply, itertools.count(1)
 
     def racing(*args):
         results = original(*args)
@@ -356,7 +356,7 @@ def test_a_unique_key_race_is_retried_not_a_500(app, client, student, header, mo
             raise IntegrityError("INSERT", {}, Exception("duplicate key"))
         return results
 
-    monkeypatch.setattr(sync, "_apply", racing)
+    monkeypatch.setattr(push_batch, "_apply", racing)
     results = push_ok(client, header, [upsert(new_id()) for _ in range(3)])
 
     assert statuses(results) == ["applied"] * 3
@@ -440,16 +440,3 @@ def test_device_id_is_recorded_but_not_shown(app, client, student, header):
 
     with app.app_context():
         assert db.session.scalar(select(Entry.device_id).where(Entry.id == eid)) == "Ann's iPhone"
-
-
-def test_fast_entry_json_equals_the_schema_dump(app, client, header):
-    """The push's fast dumper shows exactly what EntrySchema shows, model or row alike."""
-    from server.schemas.entries import EntrySchema, entry_json
-
-    eid = new_id()
-    push_ok(client, header, [upsert(eid, notes="x"), delete(eid, 1)])
-    with app.app_context():
-        model = db.session.get(Entry, eid)
-        row = dict(db.session.execute(select(Entry.__table__)).mappings().one())
-        assert entry_json(model) == EntrySchema().dump(model)
-        assert entry_json(row) == EntrySchema().dump(row) == entry_json(model)

@@ -1,15 +1,23 @@
-"""Helpers for the sync tests: ops, pushes, pulls and the integrity checks of a logbook."""
+"""Helpers for the sync tests: ops, pushes, pulls and the integrity checks of a logbook.
+
+The checks (counts, last_seq, check_integrity) read through a connection of their own, on an
+engine apart from the app's: they see only what was committed, whatever the app's session or
+pool still holds, so a missing rollback or a half-committed batch cannot hide behind them.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import uuid
 from collections import Counter
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
-from server.extensions import db
 from server.models import (
     ChangeCounter,
     Comment,
@@ -107,11 +115,23 @@ def pull_all(client, header: dict, since: int = 0, limit: int = 1000) -> tuple[l
             return entries, comments, since
 
 
+@functools.cache
+def _engine(url: str):
+    return create_engine(url, poolclass=NullPool)  # every session a brand-new connection
+
+
+@contextlib.contextmanager
+def committed(app):
+    """A session on a fresh connection to the app's database: it sees committed rows only."""
+    with Session(_engine(app.config["SQLALCHEMY_DATABASE_URI"])) as session:
+        yield session
+
+
 def counts(app, owner_id: int) -> dict:
-    """How many rows of each sync table the owner has."""
-    with app.app_context():
+    """How many rows of each sync table the owner has (committed)."""
+    with committed(app) as session:
         return {
-            model.__name__: db.session.scalar(
+            model.__name__: session.scalar(
                 select(func.count()).select_from(model).where(model.owner_id == owner_id)
             )
             for model in (Entry, SyncOp, ConflictCopy, DailyCount, Comment)
@@ -119,53 +139,49 @@ def counts(app, owner_id: int) -> dict:
 
 
 def last_seq(app, owner_id: int) -> int:
-    """The owner's change counter."""
-    with app.app_context():
+    """The owner's change counter (committed)."""
+    with committed(app) as session:
         return (
-            db.session.scalar(
-                select(ChangeCounter.last_seq).where(ChangeCounter.owner_id == owner_id)
-            )
+            session.scalar(select(ChangeCounter.last_seq).where(ChangeCounter.owner_id == owner_id))
             or 0
         )
 
 
 def check_integrity(app, owner_id: int) -> None:
-    """The invariants of a logbook, whatever happened to it.
+    """The invariants of a logbook as committed, whatever happened to it.
 
     - seqs are unique across entries and comments and none is above the counter;
     - daily counts and day totals equal the non-deleted entries, day by day;
     - each entry's version is the number of ops applied to it (nothing applied twice);
     - every remembered op has a final status, and every conflict kept the device's copy.
     """
-    with app.app_context():
-        entries = db.session.scalars(select(Entry).where(Entry.owner_id == owner_id)).all()
-        comments = db.session.scalars(select(Comment).where(Comment.owner_id == owner_id)).all()
+    with committed(app) as session:
+        entries = session.scalars(select(Entry).where(Entry.owner_id == owner_id)).all()
+        comments = session.scalars(select(Comment).where(Comment.owner_id == owner_id)).all()
         seqs = [e.seq for e in entries] + [c.seq for c in comments]
         assert len(seqs) == len(set(seqs)), "a seq was given twice"
-        counter = db.session.get(ChangeCounter, owner_id)
+        counter = session.get(ChangeCounter, owner_id)
         assert not seqs or max(seqs) <= counter.last_seq
         expected = Counter((e.scanned_on, e.region, e.activity) for e in entries if not e.deleted)
         stored = {
             (row.day, row.region, row.activity): row.count
-            for row in db.session.scalars(select(DailyCount).where(DailyCount.owner_id == owner_id))
+            for row in session.scalars(select(DailyCount).where(DailyCount.owner_id == owner_id))
         }
         assert stored == dict(expected), "daily counts differ from the entries"
         totals = {
             row.day: row.count
-            for row in db.session.scalars(select(DailyTotal).where(DailyTotal.owner_id == owner_id))
+            for row in session.scalars(select(DailyTotal).where(DailyTotal.owner_id == owner_id))
         }
         by_day = Counter(e.scanned_on for e in entries if not e.deleted)
         assert totals == dict(by_day), "day totals differ from the entries"
-        ops = db.session.scalars(select(SyncOp).where(SyncOp.owner_id == owner_id)).all()
+        ops = session.scalars(select(SyncOp).where(SyncOp.owner_id == owner_id)).all()
         assert {op.status for op in ops} <= {"applied", "conflict", "rejected"}
         applied = Counter(op.entry_id for op in ops if op.status == "applied")
         for e in entries:
             assert e.version == applied[e.id], f"entry {e.id} is at v{e.version}"
         copies = {
             c.op_id: c
-            for c in db.session.scalars(
-                select(ConflictCopy).where(ConflictCopy.owner_id == owner_id)
-            )
+            for c in session.scalars(select(ConflictCopy).where(ConflictCopy.owner_id == owner_id))
         }
         conflicted = {op.op_id for op in ops if op.status == "conflict"}
         assert conflicted == set(copies), "a conflict without its kept copy (or the reverse)"
@@ -176,3 +192,16 @@ def check_integrity(app, owner_id: int) -> None:
 def as_date(value: str) -> dt.date:
     """An ISO date."""
     return dt.date.fromisoformat(value)
+
+
+def push_ops(owner_id: int, device_id: str, ops: list[dict], today: dt.date) -> list[dict]:
+    """Push raw ops through the schema and the sync service (in an app context), without HTTP;
+    returns the results as the API shows them."""
+    from server.schemas.fields import today_for_load
+    from server.schemas.sync import PushResponseSchema, PushSchema
+    from server.services import sync
+
+    with today_for_load(today):
+        data = PushSchema().load({"device_id": device_id, "ops": ops})
+    results = sync.push(owner_id, data["device_id"], data["ops"])
+    return PushResponseSchema().dump({"results": results})["results"]

@@ -5,7 +5,7 @@
 It serves on 127.0.0.1 (a free port) and writes {"port": ...} to READY_FILE once listening.
 For the kill tests, SCANLOG_TEST_STALL_AT makes a push stall at one point of its transaction
 (writing SCANLOG_TEST_MARKER first, so the test knows the batch is mid-way) until killed:
-  insert_entries   the batch's first write (the entries' INSERT)
+  insert_entries   the entries' INSERT (the batch's ops and kept copies already written)
   daily_totals     its last write before the commit (the day totals' upsert)
   commit           the COMMIT itself, every row written
   after_commit     just after the commit, before the reply is sent (a lost reply)

@@ -50,9 +50,10 @@ from server.models import (
     Entry,
     SyncOp,
 )
-from server.schemas.entries import entry_json
-from server.services import accounts, sync
-from tests.sync.helpers import FINAL, PULL, PUSH, check_integrity, counts, last_seq
+from server.schemas.entries import EntrySchema
+from server.services import accounts
+from server.services.sync import push_batch
+from tests.sync.helpers import FINAL, PULL, PUSH, check_integrity, committed, counts, last_seq
 
 EXAMPLES = int(os.environ.get("SYNC_FUZZ_EXAMPLES", "200"))
 FAULTS = ["none", "none", "drop_request", "drop_reply", "duplicate", "reorder", "crash"]
@@ -310,21 +311,21 @@ class SyncMachine(RuleBasedStateMachine):
         assert not any(d.outbox for d in self.devices), "an outbox never drained"
         for device in self.devices:
             self._pull(device, 1000)
-        with self.app.app_context():
-            rows = db.session.scalars(select(Entry).where(Entry.owner_id == self.owner)).all()
-            server = {row.id: entry_json(row) for row in rows}
+        with committed(self.app) as session:  # what was committed, on a fresh connection
+            rows = session.scalars(select(Entry).where(Entry.owner_id == self.owner)).all()
+            server = {row.id: EntrySchema().dump(row) for row in rows}
             remembered = {
                 op.op_id: op.status
-                for op in db.session.scalars(select(SyncOp).where(SyncOp.owner_id == self.owner))
+                for op in session.scalars(select(SyncOp).where(SyncOp.owner_id == self.owner))
             }
             copies = {
                 c.op_id: json.loads(c.client_entry)
-                for c in db.session.scalars(
+                for c in session.scalars(
                     select(ConflictCopy).where(ConflictCopy.owner_id == self.owner)
                 )
             }
             comments = set(
-                db.session.scalars(select(Comment.id).where(Comment.owner_id == self.owner))
+                session.scalars(select(Comment.id).where(Comment.owner_id == self.owner))
             )
         live = sorted(eid for eid, e in server.items() if not e["deleted"])
         for device in self.devices:
@@ -360,7 +361,7 @@ def test_devices_under_faults_converge_without_loss_or_duplication(
         accounts.assign_tutor(tutor.email, student.email)
         db.session.commit()
     crash: dict = {"at": None}
-    original = sync._Batch.apply
+    original = push_batch._Batch.apply
 
     def apply_or_crash(self, op):
         result = original(self, op)
@@ -371,7 +372,7 @@ def test_devices_under_faults_converge_without_loss_or_duplication(
                 raise RuntimeError("crash mid-batch (injected by the test)")
         return result
 
-    monkeypatch.setattr(sync._Batch, "apply", apply_or_crash)
+    monkeypatch.setattr(push_batch._Batch, "apply", apply_or_crash)
     SyncMachine.ctx = {
         "app": app,
         "student_id": student.id,

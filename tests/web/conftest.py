@@ -61,7 +61,7 @@ def log_scans(app):
     import datetime as dt
     import uuid
 
-    from server.services import sync
+    from tests.sync.helpers import push_ops
 
     def _log(student, entries, base_version=0):
         ops = [
@@ -78,7 +78,7 @@ def log_scans(app):
         with app.app_context():
             for start in range(0, len(ops), 100):
                 batch = ops[start : start + 100]
-                results += sync.push(student.id, "test-device", batch, dt.date.today())
+                results += push_ops(student.id, "test-device", batch, dt.date.today())
         assert {r["status"] for r in results} == {"applied"}, results
         return results
 

@@ -229,7 +229,7 @@ def _build_world(app) -> dict:
             )
         accounts.assign_tutor("tutor_a@example.org", "student_a@example.org")
         a = people["student_a"]
-        from server.services import sync
+        from tests.sync.helpers import push_ops
 
         entry = {
             "id": ENTRY,
@@ -246,7 +246,7 @@ def _build_world(app) -> dict:
             "base_version": 0,
             "entry": entry,
         }
-        sync.push(a.id, "d", [op], dt.date.today())
+        push_ops(a.id, "d", [op], dt.date.today())
         sub = submissions.submit(a, 1, dt.date.today())
         _raw, device = tokens.issue_token(a, "A's phone")
         invite = invitations.create_invitation(people["student_b"], people["admin"])

@@ -10,8 +10,9 @@ import pytest
 
 from server.extensions import db
 from server.models import User
-from server.services import accounts, sync
+from server.services import accounts
 from tests.conftest import PASSWORD
+from tests.sync.helpers import push_ops
 
 
 @pytest.fixture
@@ -112,7 +113,7 @@ def seed_scans(app, student: Person, days: list[int], **fields) -> list[str]:
         )
     with app.app_context():
         for start in range(0, len(ops), 100):
-            sync.push(student.id, "seed", ops[start : start + 100], dt.date.today())
+            push_ops(student.id, "seed", ops[start : start + 100], dt.date.today())
     return ids
 
 

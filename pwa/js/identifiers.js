@@ -14,7 +14,7 @@ for (const c of '\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d') MAP.se
 for (const c of '\u2018\u2019\u2032') MAP.set(c, "'");
 for (let d = 0; d < 10; d += 1) MAP.set(String.fromCharCode(0xff10 + d), String(d));
 MAP.set('\uff20', '@');
-const PLAIN = /[^\x20-\x7e]| {2}/;
+const PLAIN = /[^\x20-\x7e]| {2}/; // printable ASCII without a double space needs no normalising
 
 /** The text to match and, per character, the index it came from (null: the same text). */
 function normalise(text) {
@@ -32,7 +32,11 @@ function normalise(text) {
   return [out.join(''), where];
 }
 
-const MAYBE = /[0-9@]|M[rsx]\b|Mrs|Miss|Mstr|mrs|miss|Dr\b|[Pp][Tt]\b|[Nn][Aa][Mm][Ee]/;
+// Cheap early exit: every finding needs a digit, an "@", a title, "pt" or "name".
+const DIGIT_OR_AT = /[0-9@]/;
+const TITLE_HINT = /M[rsix]|Dr|mrs/; // every title of TITLE_NAME holds one
+const mayHold = (n) => DIGIT_OR_AT.test(n) || TITLE_HINT.test(n)
+  || n.toLowerCase().includes('pt') || n.toLowerCase().includes('name');
 const EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gd;
 const NHS = re(R`(?<!\d)(?<!\d[./-])`
   + R`(\d{3}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}|\d([ .-])\d(?:\2\d){8})`
@@ -141,8 +145,9 @@ function titleReason(n, m) {
 
 // Each family runs only if the text holds what all its matches need, as on the server.
 const DOB_HINTS = ['dob', 'do.', 'do ', 'd.o', 'd o', 'd. o', 'birth', 'born', 'b.'];
-const TITLE_HINTS = ['Mr', 'Ms', 'Mi', 'Mx', 'Dr', 'mrs'];
 const INWARD = /\d[ABD-HJLNP-UW-Z]{2}/i;
+const HOSPITAL_HINTS = ['mrn', 'hosp', 'unit', 'patient', 'pt', 'case'];
+const SIX_DIGITS = /\d{6}/;
 
 function candidates(n) {
   const found = [];
@@ -171,17 +176,17 @@ function candidates(n) {
       if (!(m[2] && ORDINAL.test(m[2]))) add('postcode', m.indices[1], 'postcode');
     }
   }
-  if (digits >= 4) {
+  if (digits >= 4 && HOSPITAL_HINTS.some((word) => lower.includes(word))) {
     for (const m of n.matchAll(HOSPITAL_LABEL)) {
       if (digitsOf(m[1]).length >= 4) add('hospital_number', m.indices[1], 'hospital');
     }
   }
-  if (digits >= 6) {
+  if (digits >= 6 && SIX_DIGITS.test(n)) {
     for (const m of n.matchAll(HOSPITAL_BARE)) {
       if (!BARE_EXEMPT.test(n.slice(Math.max(0, m.index - 16), m.index))) add('hospital_number', m.indices[1], 'hospital_bare');
     }
   }
-  if (TITLE_HINTS.some((title) => n.includes(title))) {
+  if (TITLE_HINT.test(n)) {
     for (const m of n.matchAll(TITLE_NAME)) {
       const reason = titleReason(n, m);
       if (reason) add('name', m.indices[2], reason);
@@ -210,7 +215,7 @@ export function findIdentifiers(text) {
   const value = String(text || '');
   if (!value) return [];
   const [n, where] = normalise(value);
-  if (!MAYBE.test(n)) return [];
+  if (!mayHold(n)) return [];
   const all = candidates(n).map(([kind, start, end, key]) => [kind, start, end, key, LOW_REASONS.has(key) ? 'low' : 'high']);
   const order = (c) => [c[4] === 'high' ? 0 : 1, KINDS.indexOf(c[0]), c[1], c[1] - c[2]];
   all.sort((a, b) => {

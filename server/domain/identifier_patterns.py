@@ -22,13 +22,12 @@ _MAP.update({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\u
 _MAP.update({c: "'" for c in "\u2018\u2019\u2032"})
 _MAP.update({chr(0xFF10 + d): str(d) for d in range(10)})
 _MAP["\uff20"] = "@"
-_PLAIN = re.compile(r"[^\x20-\x7e]|  ")  # text without these needs no normalising
 
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
     """The text to match, and for each of its characters the index it came from (None: same)."""
-    if not _PLAIN.search(text):
-        return text, None
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text, None  # printable ASCII, no double space: nothing to change
     out: list[str] = []
     where: list[int] = []
     for i, ch in enumerate(text):
@@ -42,8 +41,9 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), where
 
 
-# Cheap early exit: every finding needs a digit, an "@", a title or a name label.
-MAYBE = re.compile(r"[0-9@]|M[rsx]\b|Mrs|Miss|Mstr|mrs|miss|Dr\b|[Pp][Tt]\b|[Nn][Aa][Mm][Ee]")
+# Cheap early exit: every finding needs a digit, an "@", a title (TITLE_HINT), "pt" or "name".
+DIGIT_OR_AT = re.compile(r"[0-9@]")
+TITLE_HINT = re.compile(r"M[rsix]|Dr|mrs")  # every title of TITLE_NAME holds one
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", _A)
 
@@ -81,9 +81,8 @@ _DOB_DATE = (
 )
 _DOB_TAG = r"d\.? ?o\.? ?b(?![a-z])\.?|date of birth"
 _DOB_WORD = _DOB_TAG + r"|birth ?date|birthday|born"
-# Every DOB word holds one of these (lower case); every title one of TITLE_HINTS.
+# Every DOB word holds one of these (lower case).
 DOB_HINTS = ("dob", "do.", "do ", "d.o", "d o", "d. o", "birth", "born", "b.")
-TITLE_HINTS = ("Mr", "Ms", "Mi", "Mx", "Dr", "mrs")
 DOB_BEFORE = re.compile(
     rf"(?<![a-z])(?:{_DOB_WORD}|b\.(?= ?\d))[ :=(),.-]*(?:is |was |on |in |of )?({_DOB_DATE})",
     _I,
@@ -115,6 +114,8 @@ HOSPITAL_LABEL = re.compile(
     r"[ :#=.-]*(?:is )?((?:[A-Z]{1,4}[ -]?)?\d(?:\d|[ -](?=\d{3}))+[A-Z]?)(?![A-Za-z0-9])",
     _I,
 )
+HOSPITAL_HINTS = ("mrn", "hosp", "unit", "patient", "pt", "case")  # every label holds one
+SIX_DIGITS = re.compile(r"\d{6}")  # every bare hospital number holds six digits in a row
 # Unlabelled: "RTH1234567", "K123456", "12345678" (capital letters, case kept).
 HOSPITAL_BARE = re.compile(
     r"(?<![\w.,/-])((?:[A-Z]{1,3} ?)?\d{7,9}|[A-Z]{1,3}\d{6})(?![\w]|[.,/]\d)", _A

@@ -164,15 +164,15 @@ def _candidates(n: str) -> list[tuple[str, int, int, str]]:
         for m in p.POSTCODE.finditer(n):
             if not (m.group(2) and p.ORDINAL.fullmatch(m.group(2))):
                 add((POSTCODE, m.start(1), m.end(1), "postcode"))
-    if digits >= 4:
+    if digits >= 4 and any(word in lower for word in p.HOSPITAL_HINTS):
         for m in p.HOSPITAL_LABEL.finditer(n):
             if len(_digits(m.group(1))) >= 4:
                 add((HOSPITAL_NUMBER, m.start(1), m.end(1), "hospital"))
-    if digits >= 6:
+    if digits >= 6 and p.SIX_DIGITS.search(n):
         for m in p.HOSPITAL_BARE.finditer(n):
             if not p.BARE_EXEMPT.search(n[max(0, m.start() - 16) : m.start()]):
                 add((HOSPITAL_NUMBER, m.start(1), m.end(1), "hospital_bare"))
-    if any(title in n for title in p.TITLE_HINTS):
+    if p.TITLE_HINT.search(n):
         for m in p.TITLE_NAME.finditer(n):
             reason = _title_reason(n, m)
             if reason:
@@ -189,6 +189,14 @@ def _candidates(n: str) -> list[tuple[str, int, int, str]]:
     return found
 
 
+def _may_hold(n: str) -> bool:
+    """False when no pattern can match: no digit, "@", title, "pt" or "name" in the text."""
+    if p.DIGIT_OR_AT.search(n) or p.TITLE_HINT.search(n):
+        return True
+    lower = n.lower()
+    return "pt" in lower or "name" in lower
+
+
 _LOW_REASONS = frozenset(
     ("nhs_check", "nhs_label", "old_date", "hospital_bare", "doctor", "pt_word")
 )
@@ -199,8 +207,8 @@ def find_identifiers(text: str | None) -> list[Finding]:
     if not text:
         return []
     n, where = p.normalise(text)
-    if not p.MAYBE.search(n):
-        return []  # no digit, "@", title or name label: most short notes stop here
+    if not _may_hold(n):
+        return []  # no digit, "@", title, "pt" or "name": most short notes stop here
     candidates = [
         (kind, start, end, key, LOW if key in _LOW_REASONS else HIGH)
         for kind, start, end, key in _candidates(n)

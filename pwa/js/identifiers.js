@@ -34,12 +34,14 @@ function normalise(text) {
 
 // Cheap early exit: every finding needs a digit, an "@", a title, "pt" or "name".
 const DIGIT_OR_AT = /[0-9@]/;
-const TITLE_HINT = /M[rsix]|Dr|mrs/; // every title of TITLE_NAME holds one
+const TITLE_HINT = /M[rsix]|Dr|mrs|MRS|MISS/; // every title of TITLE_NAME holds one
 const mayHold = (n) => DIGIT_OR_AT.test(n) || TITLE_HINT.test(n)
   || n.toLowerCase().includes('pt') || n.toLowerCase().includes('name');
 const EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gd;
 const NHS = re(R`(?<!\d)(?<!\d[./-])`
-  + R`(\d{3}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}|\d([ .-])\d(?:\2\d){8})`
+  + R`(\(?\d{3}\)?(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}`
+  + R`|\d{3}(?: ?[./-] ?| )?\d{4}(?: ?[./-] ?| )?\d{3}|\d{4}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{3}`
+  + R`|\d([ .-])\d(?:\2\d){8})`
   + R`(?!\d)(?![./-]\d)`, 'gd');
 const NHS_LABEL = re(R`\bNHS(?: ?(?:no\b\.?|num(?:ber)?\b|#))?[ :#=.-]*(?:is )?(\d(?:[ ./-]?\d){7,10})(?!\d)`, 'gid');
 const PHONE = re(R`(?<![\w+])((?:\+|00) ?44 ?(?:\(0\) ?)?|\(?0)([1-9]\d{0,9}(?!\d)\)? ?)`
@@ -67,18 +69,20 @@ const ORDINAL = /^\d(?:st|nd|rd|th)$/;
 
 const HOSPITAL_LABEL = re(R`\b(?:MRN|hosp(?:ital)?\.? ?(?:no\b\.?|num(?:ber)?\b|#|id\b)|unit ?(?:no\b\.?|num(?:ber)?\b)`
   + R`|(?:patient|pt)\.? ?(?:id\b|no\b\.?|num(?:ber)?\b|#)|case ?(?:no\b\.?|number\b))`
-  + R`[ :#=.-]*(?:is )?((?:[A-Z]{1,4}[ -]?)?\d(?:\d|[ -](?=\d{3}))+[A-Z]?)(?![A-Za-z0-9])`, 'gid');
+  + R`[ :#=.-]*(?:is )?((?:[A-Z]{1,4}[ -]?)?\d(?:\d|-(?=\d)| (?=\d{3}))+[A-Z]?)(?![A-Za-z0-9])`, 'gid');
 const HOSPITAL_BARE = re(R`(?<![\w.,/-])((?:[A-Z]{1,3} ?)?\d{7,9}|[A-Z]{1,3}\d{6})(?![\w]|[.,/]\d)`, 'gd');
 const BARE_EXEMPT = /\b(?:batch|lot|exp(?:iry)?|serial|s\/n|product|code)[ :#.-]*(?:no\b\.?)?[ :#.-]*$/i;
 
 const SURNAME = R`[A-Z](?:[a-z]+(?:'?[A-Z][a-z]+)?|'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?`;
-const TITLE_NAME = re(R`(?<![A-Za-z])(Mrs|Mr|Mstr|Ms|Miss|Mx|Dr|mrs)\.? ((?:[A-Z]\.? ){0,2}${SURNAME})`, 'gd');
+const TITLE_NAME = re(R`(?<![A-Za-z])(Mrs|Mr|Mstr|Ms|Miss|Mx|Dr|mrs)\.? ((?:[A-Z]\.? ){0,2}${SURNAME})(?: (${SURNAME}))?`, 'gd');
+const TITLE_CAPS = /(?<![A-Za-z])(?:MRS|MISS)\.? ([A-Z]{2,}(?:['-][A-Z]{2,})?)(?![A-Za-z])/gd;
+const TITLE_LOWER = /(?<![A-Za-z])(?:Mrs|mrs|Miss)\.? ([a-z]{2,}(?:['-][a-z]+)?)(?![A-Za-z])/gd;
 const CLINICIAN_BEFORE = re(R`(?:\b(?:by|ref|refd|ref'd|referrer|referring|from|per|under|cons|consultant|with|d/w|w/`
   + R`|to|surgeon|GP|clinic|list)[ :]*)$`, 'i');
 const CLINICIAN_AFTER = /(?:'s?)? ?\(?(?:clinic|list|team|firm|theatre|ward|consultant|surgeon|registrar)\b/iy;
-const NAME_LABEL = re(R`\b(?:(?:patient|pt)'?s? name|(?:sur|first |full |given )?name ?[:=])[ :=-]*(?:is )?`, 'gi');
+const NAME_LABEL = re(R`\b(?:(?:patient|pt)'?s? name|(?:sur|first |full |given )?name ?[:=-])[ :=-]*(?:is )?`, 'gi');
 const NAME_VALUE = /(?:[A-Za-z]\.? )?[A-Za-z][A-Za-z'-]*[A-Za-z](?: [A-Z][A-Za-z'-]*[a-z])?/y;
-const PT_WORD = re(R`\b[Pp]t\.? (${SURNAME})`, 'gd');
+const PT_WORD = re(R`\b[Pp]t[.:]? (${SURNAME})`, 'gd');
 const NOT_SURNAMES = new Set((
   'able advised aged agreed also asymptomatic attended awaiting aware better bilateral booked '
   + 'both came cancelled complains consented continues currently declined denies describes did '
@@ -86,7 +90,9 @@ const NOT_SURNAMES = new Set((
   + 'known last left like male needs normal not notes now on post pre presented presents '
   + 'previously referred reported reports requested returned reviewed right says scanned seen '
   + 'states still symptomatic tender tolerated tolerating unable understands uses very walking '
-  + 'wants was went will with works worse young').split(' '));
+  + 'wants was went will with works worse young said asked felt thinks thought would could can '
+  + 'may might should and the of achilles osgood-schlatter hawkins hawkins-kennedy neer phalen '
+  + 'tinel finkelstein').split(' '));
 
 // Where two findings overlap, high confidence wins, then the kind listed first.
 const KINDS = ['email', 'nhs_number', 'phone', 'date_of_birth', 'postcode', 'hospital_number', 'name'];
@@ -107,10 +113,11 @@ const REASONS = {
   hospital_bare: 'Letters and digits shaped like a hospital number.',
   title: 'A title followed by a surname.',
   doctor: 'Dr followed by a surname: remove it if it is the patient.',
+  title_lower: 'A title followed by a word that may be a surname.',
   name_label: 'A word after a name label.',
   pt_word: "A capitalised word after pt may be the patient's surname.",
 };
-const LOW_REASONS = new Set(['nhs_check', 'nhs_label', 'old_date', 'hospital_bare', 'doctor', 'pt_word']);
+const LOW_REASONS = new Set(['nhs_check', 'nhs_label', 'old_date', 'hospital_bare', 'doctor', 'title_lower', 'pt_word']);
 
 const digitsOf = (text) => text.replace(/[^0-9]/g, '');
 
@@ -136,9 +143,13 @@ function phoneEnd(n, m) {
   return end;
 }
 
-function titleReason(n, m) {
-  CLINICIAN_AFTER.lastIndex = m.index + m[0].length;
-  if (CLINICIAN_AFTER.test(n)) return null;
+function clinicianAfter(n, at) {
+  CLINICIAN_AFTER.lastIndex = at;
+  return CLINICIAN_AFTER.test(n);
+}
+
+function titleReason(n, m, end) {
+  if (clinicianAfter(n, m.indices[2][1]) || clinicianAfter(n, end)) return null;
   if ((m[1] === 'Mr' || m[1] === 'Dr') && CLINICIAN_BEFORE.test(n.slice(Math.max(0, m.index - 24), m.index))) return null;
   return m[1] === 'Dr' ? 'doctor' : 'title';
 }
@@ -188,8 +199,13 @@ function candidates(n) {
   }
   if (TITLE_HINT.test(n)) {
     for (const m of n.matchAll(TITLE_NAME)) {
-      const reason = titleReason(n, m);
-      if (reason) add('name', m.indices[2], reason);
+      const end = m[3] && !NOT_SURNAMES.has(m[3].toLowerCase()) ? m.indices[3][1] : m.indices[2][1];
+      const reason = titleReason(n, m, end);
+      if (reason) add('name', [m.indices[2][0], end], reason);
+    }
+    for (const m of n.matchAll(TITLE_CAPS)) add('name', m.indices[1], 'title');
+    for (const m of n.matchAll(TITLE_LOWER)) {
+      if (!NOT_SURNAMES.has(m[1].toLowerCase())) add('name', m.indices[1], 'title_lower');
     }
   }
   if (lower.includes('name')) {

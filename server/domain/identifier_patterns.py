@@ -43,14 +43,17 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
 
 # Cheap early exit: every finding needs a digit, an "@", a title (TITLE_HINT), "pt" or "name".
 DIGIT_OR_AT = re.compile(r"[0-9@]")
-TITLE_HINT = re.compile(r"M[rsix]|Dr|mrs")  # every title of TITLE_NAME holds one
+TITLE_HINT = re.compile(r"M[rsix]|Dr|mrs|MRS|MISS")  # every title of TITLE_NAME holds one
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", _A)
 
 # Ten digits: run together, 3-3-4 with spaces, dots, slashes or dashes, or one digit at a time.
 NHS = re.compile(
     r"(?<!\d)(?<!\d[./-])"
-    r"(\d{3}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}|\d([ .-])\d(?:\2\d){8})"
+    r"(\(?\d{3}\)?(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}"
+    r"|\d{3}(?: ?[./-] ?| )?\d{4}(?: ?[./-] ?| )?\d{3}"
+    r"|\d{4}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{3}"
+    r"|\d([ .-])\d(?:\2\d){8})"
     r"(?!\d)(?![./-]\d)",
     _A,
 )
@@ -111,7 +114,7 @@ ORDINAL = re.compile(r"\d(?:st|nd|rd|th)", _A)
 HOSPITAL_LABEL = re.compile(
     r"\b(?:MRN|hosp(?:ital)?\.? ?(?:no\b\.?|num(?:ber)?\b|#|id\b)|unit ?(?:no\b\.?|num(?:ber)?\b)"
     r"|(?:patient|pt)\.? ?(?:id\b|no\b\.?|num(?:ber)?\b|#)|case ?(?:no\b\.?|number\b))"
-    r"[ :#=.-]*(?:is )?((?:[A-Z]{1,4}[ -]?)?\d(?:\d|[ -](?=\d{3}))+[A-Z]?)(?![A-Za-z0-9])",
+    r"[ :#=.-]*(?:is )?((?:[A-Z]{1,4}[ -]?)?\d(?:\d|-(?=\d)| (?=\d{3}))+[A-Z]?)(?![A-Za-z0-9])",
     _I,
 )
 HOSPITAL_HINTS = ("mrn", "hosp", "unit", "patient", "pt", "case")  # every label holds one
@@ -129,8 +132,16 @@ BARE_EXEMPT = re.compile(
 # Names: a title then a capitalised surname (initials allowed); or a name label then a word.
 _SURNAME = r"[A-Z](?:[a-z]+(?:'?[A-Z][a-z]+)?|'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?"
 TITLE_NAME = re.compile(
-    rf"(?<![A-Za-z])(Mrs|Mr|Mstr|Ms|Miss|Mx|Dr|mrs)\.? ((?:[A-Z]\.? ){{0,2}}{_SURNAME})",
+    rf"(?<![A-Za-z])(Mrs|Mr|Mstr|Ms|Miss|Mx|Dr|mrs)\.? ((?:[A-Z]\.? ){{0,2}}{_SURNAME})"
+    rf"(?: ({_SURNAME}))?",
     _A,
+)
+# "MRS PATEL" (not MR or MS: magnetic resonance, multiple sclerosis); "Mrs patel" (low).
+TITLE_CAPS = re.compile(
+    r"(?<![A-Za-z])(?:MRS|MISS)\.? ([A-Z]{2,}(?:['-][A-Z]{2,})?)(?![A-Za-z])", _A
+)
+TITLE_LOWER = re.compile(
+    r"(?<![A-Za-z])(?:Mrs|mrs|Miss)\.? ([a-z]{2,}(?:['-][a-z]+)?)(?![A-Za-z])", _A
 )
 CLINICIAN_BEFORE = re.compile(
     r"(?:\b(?:by|ref|refd|ref'd|referrer|referring|from|per|under|cons|consultant|with|d/w|w/"
@@ -141,13 +152,13 @@ CLINICIAN_AFTER = re.compile(
     r"(?:'s?)? ?\(?(?:clinic|list|team|firm|theatre|ward|consultant|surgeon|registrar)\b", _I
 )
 NAME_LABEL = re.compile(
-    r"\b(?:(?:patient|pt)'?s? name|(?:sur|first |full |given )?name ?[:=])[ :=-]*(?:is )?", _I
+    r"\b(?:(?:patient|pt)'?s? name|(?:sur|first |full |given )?name ?[:=-])[ :=-]*(?:is )?", _I
 )
 NAME_VALUE = re.compile(
     r"(?:[A-Za-z]\.? )?[A-Za-z][A-Za-z'-]*[A-Za-z](?: [A-Z][A-Za-z'-]*[a-z])?", _A
 )
-PT_WORD = re.compile(rf"\b[Pp]t\.? ({_SURNAME})", _A)
-# Capitalised words a note often puts after "Pt": never taken for a surname.
+PT_WORD = re.compile(rf"\b[Pp]t[.:]? ({_SURNAME})", _A)
+# Capitalised words a note often puts after "Pt" or a surname: never taken for a (second) name.
 _NOT_SURNAMES = (
     "able advised aged agreed also asymptomatic attended awaiting aware better bilateral booked "
     "both came cancelled complains consented continues currently declined denies describes did "
@@ -155,6 +166,8 @@ _NOT_SURNAMES = (
     "known last left like male needs normal not notes now on post pre presented presents "
     "previously referred reported reports requested returned reviewed right says scanned seen "
     "states still symptomatic tender tolerated tolerating unable understands uses very walking "
-    "wants was went will with works worse young"
+    "wants was went will with works worse young said asked felt thinks thought would could can "
+    "may might should and the of achilles osgood-schlatter hawkins hawkins-kennedy neer phalen "
+    "tinel finkelstein"
 )
 NOT_SURNAMES = frozenset(_NOT_SURNAMES.split())

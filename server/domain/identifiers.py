@@ -71,6 +71,7 @@ REASONS = {
     "hospital_bare": "Letters and digits shaped like a hospital number.",
     "title": "A title followed by a surname.",
     "doctor": "Dr followed by a surname: remove it if it is the patient.",
+    "title_lower": "A title followed by a word that may be a surname.",
     "name_label": "A word after a name label.",
     "pt_word": "A capitalised word after pt may be the patient's surname.",
 }
@@ -118,9 +119,9 @@ def _phone_end(n: str, m: re.Match) -> int | None:
     return end
 
 
-def _title_reason(n: str, m: re.Match) -> str | None:
+def _title_reason(n: str, m: re.Match, end: int) -> str | None:
     """'title' (high), 'doctor' (low), or None where the title names a clinician."""
-    if p.CLINICIAN_AFTER.match(n, m.end()):
+    if p.CLINICIAN_AFTER.match(n, m.end(2)) or p.CLINICIAN_AFTER.match(n, end):
         return None
     is_clinician_title = m.group(1) in ("Mr", "Dr")
     if is_clinician_title and p.CLINICIAN_BEFORE.search(n[max(0, m.start() - 24) : m.start()]):
@@ -174,9 +175,16 @@ def _candidates(n: str) -> list[tuple[str, int, int, str]]:
                 add((HOSPITAL_NUMBER, m.start(1), m.end(1), "hospital_bare"))
     if p.TITLE_HINT.search(n):
         for m in p.TITLE_NAME.finditer(n):
-            reason = _title_reason(n, m)
+            second = m.group(3)
+            end = m.end(3) if second and second.lower() not in p.NOT_SURNAMES else m.end(2)
+            reason = _title_reason(n, m, end)
             if reason:
-                add((NAME, m.start(2), m.end(2), reason))
+                add((NAME, m.start(2), end, reason))
+        for m in p.TITLE_CAPS.finditer(n):
+            add((NAME, m.start(1), m.end(1), "title"))
+        for m in p.TITLE_LOWER.finditer(n):
+            if m.group(1).lower() not in p.NOT_SURNAMES:
+                add((NAME, m.start(1), m.end(1), "title_lower"))
     if "name" in lower:
         for m in p.NAME_LABEL.finditer(n):
             value = p.NAME_VALUE.match(n, m.end())
@@ -198,7 +206,7 @@ def _may_hold(n: str) -> bool:
 
 
 _LOW_REASONS = frozenset(
-    ("nhs_check", "nhs_label", "old_date", "hospital_bare", "doctor", "pt_word")
+    ("nhs_check", "nhs_label", "old_date", "hospital_bare", "doctor", "title_lower", "pt_word")
 )
 
 

@@ -32,12 +32,12 @@ function normalise(text) {
   return [out.join(''), where];
 }
 
-// Cheap early exit: every finding needs a digit, an "@", a title, "pt" or "name".
+// Cheap early exit: every finding needs a digit, an "@", a title, "pt", "patient" or "name".
 const DIGIT_OR_AT = /[0-9@]/;
 const TITLE_HINT = /M[rsix]|Dr|mrs|MRS|MISS/; // every title of TITLE_NAME holds one
 const mayHold = (n) => DIGIT_OR_AT.test(n) || TITLE_HINT.test(n)
-  || n.toLowerCase().includes('pt') || n.toLowerCase().includes('name');
-const EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gd;
+  || ['pt', 'patient', 'name'].some((word) => n.toLowerCase().includes(word));
+const EMAIL = /[A-Za-z0-9._%+'-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gd;
 const NHS = re(R`(?<!\d)(?<!\d[./-])`
   + R`(\(?\d{3}\)?(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}`
   + R`|\d{3}(?: ?[./-] ?| )?\d{4}(?: ?[./-] ?| )?\d{3}|\d{4}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{3}`
@@ -79,10 +79,11 @@ const TITLE_CAPS = /(?<![A-Za-z])(?:MRS|MISS)\.? ([A-Z]{2,}(?:['-][A-Z]{2,})?)(?
 const TITLE_LOWER = /(?<![A-Za-z])(?:Mrs|mrs|Miss)\.? ([a-z]{2,}(?:['-][a-z]+)?)(?![A-Za-z])/gd;
 const CLINICIAN_BEFORE = re(R`(?:\b(?:by|ref|refd|ref'd|referrer|referring|from|per|under|cons|consultant|with|d/w|w/`
   + R`|to|surgeon|GP|clinic|list)[ :]*)$`, 'i');
-const CLINICIAN_AFTER = /(?:'s?)? ?\(?(?:clinic|list|team|firm|theatre|ward|consultant|surgeon|registrar)\b/iy;
+const CLINICIAN_AFTER = re(R`(?:'s?)? ?\(?(?:clinic|list|team|firm|theatre|ward|consultant|surgeon|registrar|physio`
+  + R`|physiotherapist|radiographer|sonographer|radiologist|nurse|GP|reporting|supervising)\b`, 'iy');
 const NAME_LABEL = re(R`\b(?:(?:patient|pt)'?s? name|(?:sur|first |full |given )?name ?[:=-])[ :=-]*(?:is )?`, 'gi');
 const NAME_VALUE = /(?:[A-Za-z]\.? )?[A-Za-z][A-Za-z'-]*[A-Za-z](?: [A-Z][A-Za-z'-]*[a-z])?/y;
-const PT_WORD = re(R`\b[Pp]t[.:]? (${SURNAME})`, 'gd');
+const PT_WORD = re(R`\b(?:[Pp]t|[Pp]atient)[.:]? (${SURNAME})`, 'gd');
 const NOT_SURNAMES = new Set((
   'able advised aged agreed also asymptomatic attended awaiting aware better bilateral booked '
   + 'both came cancelled complains consented continues currently declined denies describes did '
@@ -215,7 +216,7 @@ function candidates(n) {
       if (value) add('name', [value.index, value.index + value[0].length], 'name_label');
     }
   }
-  if (lower.includes('pt')) {
+  if (lower.includes('pt') || lower.includes('patient')) {
     for (const m of n.matchAll(PT_WORD)) {
       if (!NOT_SURNAMES.has(m[1].toLowerCase())) add('name', m.indices[1], 'pt_word');
     }

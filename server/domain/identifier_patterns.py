@@ -41,11 +41,11 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
     return "".join(out), where
 
 
-# Cheap early exit: every finding needs a digit, an "@", a title (TITLE_HINT), "pt" or "name".
+# Cheap early exit: every finding needs a digit, "@", a title (TITLE_HINT), "pt", "patient", "name".
 DIGIT_OR_AT = re.compile(r"[0-9@]")
 TITLE_HINT = re.compile(r"M[rsix]|Dr|mrs|MRS|MISS")  # every title of TITLE_NAME holds one
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", _A)
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", _A)
 
 # Ten digits: run together, 3-3-4 with spaces, dots, slashes or dashes, or one digit at a time.
 NHS = re.compile(
@@ -149,7 +149,9 @@ CLINICIAN_BEFORE = re.compile(
     _I,
 )
 CLINICIAN_AFTER = re.compile(
-    r"(?:'s?)? ?\(?(?:clinic|list|team|firm|theatre|ward|consultant|surgeon|registrar)\b", _I
+    r"(?:'s?)? ?\(?(?:clinic|list|team|firm|theatre|ward|consultant|surgeon|registrar|physio"
+    r"|physiotherapist|radiographer|sonographer|radiologist|nurse|GP|reporting|supervising)\b",
+    _I,
 )
 NAME_LABEL = re.compile(
     r"\b(?:(?:patient|pt)'?s? name|(?:sur|first |full |given )?name ?[:=-])[ :=-]*(?:is )?", _I
@@ -157,7 +159,7 @@ NAME_LABEL = re.compile(
 NAME_VALUE = re.compile(
     r"(?:[A-Za-z]\.? )?[A-Za-z][A-Za-z'-]*[A-Za-z](?: [A-Z][A-Za-z'-]*[a-z])?", _A
 )
-PT_WORD = re.compile(rf"\b[Pp]t[.:]? ({_SURNAME})", _A)
+PT_WORD = re.compile(rf"\b(?:[Pp]t|[Pp]atient)[.:]? ({_SURNAME})", _A)
 # Capitalised words a note often puts after "Pt" or a surname: never taken for a (second) name.
 _NOT_SURNAMES = (
     "able advised aged agreed also asymptomatic attended awaiting aware better bilateral booked "

@@ -5,22 +5,24 @@ actually type between patients; pwa/js/identifiers.js gives the same answers on 
 shared cases in tests/data/identifiers.json and a parity test keep the two identical).
 
 Kinds and confidence (high blocks Save on the phone and is refused by the server; low warns,
-is stored and flagged to the tutor):
-- nhs_number: ten digits (run together, 3-3-4 with spaces, dots, slashes or dashes, or one digit
-  at a time) with a valid modulus-11 check digit, whatever word stands before it: high. Ten digits
-  failing the check, or a number labelled "NHS" that fails it: low.
+is stored and flagged to the tutor). A span covers the identifier itself, never its label.
+- nhs_number: ten digits (run together; 3-3-4, 3-4-3 or 4-3-3 with spaces, dots, slashes or
+  dashes; one digit at a time) with a valid modulus-11 check digit, whatever word stands before
+  it: high. Ten digits failing the check, or a number labelled "NHS" that fails it: low.
 - date_of_birth: a date in any common UK form after DOB, D.O.B., born, b., birthday, "date of
   birth" (or before "(DOB)"): high. A full date before 1990 with no such word: low. A scan or
   clinic date without a birth word is never flagged.
 - phone (UK, +44 and 0044 forms), email, postcode (UK, GIR 0AA): high.
-- hospital_number: a number after MRN, hospital/hosp no, unit no, patient/pt no or id: high. A bare
-  "RTH1234567", "K123456" or seven to nine digit number: low.
-- name: Mr, Mrs, Ms, Miss, Mx, Mstr or "mrs" and a capitalised surname, or a word after "patient
-  name", "pt name", "name:", "surname:": high. "Dr" and a surname: low, because in these notes Dr
-  is nearly always the referrer or supervisor. Mr or Dr after "referred by", "ref", "per",
-  "under", "cons", "with", "d/w", "to", "from"... is a clinician and not flagged; any title
-  followed by "clinic", "list", "team" is a clinician too. A capitalised word after "pt" that is
-  not a common verb or adjective ("Pt Patel"): low.
+- hospital_number: a number after MRN, hospital/hosp no, unit no, patient/pt no or id: high. A
+  bare "RTH1234567", "K123456" or seven to nine digit number (not after batch, lot, exp): low.
+- name: Mr, Mrs, Ms, Miss, Mx, Mstr, "mrs", MRS or MISS and a surname (with initials, or a first
+  name and surname), or a word after "patient name", "pt name", "name:", "surname:": high.
+  DECISION on Dr: "Dr" and a surname is low, because in these notes Dr is nearly always the
+  referrer or supervisor. Mr or Dr after "referred by", "ref", "per", "under", "cons", "with",
+  "d/w", "to", "from"... is a clinician and not flagged; any title followed by "clinic", "list",
+  "(consultant)", "(physio)", "reporting"... is a clinician too. Low: a lower-case word after Mrs
+  or Miss ("Mrs patel"), a capitalised word after "pt" or "patient" that is not a common verb or
+  adjective ("Pt Patel"). MR and MS in capitals are imaging and a diagnosis, never titles.
 
 Offsets (start, end) index the ORIGINAL text: Python code points here, UTF-16 code units in JS,
 identical for text in the Basic Multilingual Plane (the shared cases are all BMP). Text is
@@ -190,7 +192,7 @@ def _candidates(n: str) -> list[tuple[str, int, int, str]]:
             value = p.NAME_VALUE.match(n, m.end())
             if value:
                 add((NAME, value.start(), value.end(), "name_label"))
-    if "pt" in lower:
+    if "pt" in lower or "patient" in lower:
         for m in p.PT_WORD.finditer(n):
             if m.group(1).lower() not in p.NOT_SURNAMES:
                 add((NAME, m.start(1), m.end(1), "pt_word"))
@@ -198,11 +200,11 @@ def _candidates(n: str) -> list[tuple[str, int, int, str]]:
 
 
 def _may_hold(n: str) -> bool:
-    """False when no pattern can match: no digit, "@", title, "pt" or "name" in the text."""
+    """False when no pattern can match: no digit, "@", title, "pt", "patient" or "name"."""
     if p.DIGIT_OR_AT.search(n) or p.TITLE_HINT.search(n):
         return True
     lower = n.lower()
-    return "pt" in lower or "name" in lower
+    return "pt" in lower or "patient" in lower or "name" in lower
 
 
 _LOW_REASONS = frozenset(
@@ -216,7 +218,7 @@ def find_identifiers(text: str | None) -> list[Finding]:
         return []
     n, where = p.normalise(text)
     if not _may_hold(n):
-        return []  # no digit, "@", title, "pt" or "name": most short notes stop here
+        return []  # no digit, "@", title, "pt", "patient" or "name": most short notes stop here
     candidates = [
         (kind, start, end, key, LOW if key in _LOW_REASONS else HIGH)
         for kind, start, end, key in _candidates(n)

@@ -37,15 +37,22 @@ const DIGIT_OR_AT = /[0-9@]/;
 const TITLE_HINT = /M[rsix]|Dr|mrs|MRS|MISS/; // every title of TITLE_NAME holds one
 const mayHold = (n) => DIGIT_OR_AT.test(n) || TITLE_HINT.test(n)
   || ['pt', 'patient', 'name'].some((word) => n.toLowerCase().includes(word));
-const EMAIL = /[A-Za-z0-9._%+'-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/gd;
-const NHS = re(R`(?<!\d)(?<!\d[./-])`
-  + R`(\(?\d{3}\)?(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}`
+// No look-behinds (Safari before 16.4 has none): a match counts only if the characters just
+// before it do not match its AFTER_ pattern (each(), as on the server).
+const AFTER_DIGIT = /\d[./-]?$/;
+const AFTER_WORD = /[\w+]$/;
+const AFTER_LETTER = /[A-Za-z]$/;
+const AFTER_DATE = /[\d/.-]$/;
+const AFTER_ALNUM = /[A-Za-z0-9]$/;
+const AFTER_NUMBER = /[\w.,/-]$/;
+const EMAIL = /[A-Za-z0-9._%+'-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const NHS = re(R`(\(?\d{3}\)?(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}`
   + R`|\d{3}(?: ?[./-] ?| )?\d{4}(?: ?[./-] ?| )?\d{3}|\d{4}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{3}`
   + R`|\d([ .-])\d(?:\2\d){8})`
-  + R`(?!\d)(?![./-]\d)`, 'gd');
-const NHS_LABEL = re(R`\bNHS(?: ?(?:no\b\.?|num(?:ber)?\b|#))?[ :#=.-]*(?:is )?(\d(?:[ ./-]?\d){7,10})(?!\d)`, 'gid');
-const PHONE = re(R`(?<![\w+])((?:\+|00) ?44 ?(?:\(0\) ?)?|\(?0)([1-9]\d{0,9}(?!\d)\)? ?)`
-  + R`([ -]?\d{3,8}(?!\d))?([ -]?\d{3,8}(?!\d))?`, 'gd');
+  + R`(?!\d)(?![./-]\d)`, 'g');
+const NHS_LABEL = re(R`\bNHS(?: ?(?:no\b\.?|num(?:ber)?\b|#))?[ :#=.-]*(?:is )?(\d(?:[ ./-]?\d){7,10})(?!\d)`, 'gi');
+const PHONE = re(R`((?:\+|00) ?44 ?(?:\(0\) ?)?|\(?0)([1-9]\d{0,9}(?!\d)\)? ?)`
+  + R`([ -]?\d{3,8}(?!\d))?([ -]?\d{3,8}(?!\d))?`, 'g');
 
 const MONTH = R`(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?`
   + R`|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])`;
@@ -57,33 +64,33 @@ const DOB_DATE = FULL_DATE + R`|\d{1,2} \d{1,2} (?:\d{4}|\d{2})(?!\d)|\d{8}(?!\d
   + R`|\d{1,2}(?:st|nd|rd|th)? (?:of )?${MONTH}|(?:19|20)\d{2}(?![0-9a-z])`;
 const DOB_TAG = R`d\.? ?o\.? ?b(?![a-z])\.?|date of birth`;
 const DOB_WORD = DOB_TAG + R`|birth ?date|birthday|born`;
-const DOB_BEFORE = re(R`(?<![a-z])(?:${DOB_WORD}|b\.(?= ?\d))[ :=(),.-]*(?:is |was |on |in |of )?(${DOB_DATE})`, 'gid');
-const DOB_AFTER = re(R`(?<![\d/.-])(${FULL_DATE})[ ,]*[(\[]? ?(?:${DOB_TAG})(?![a-z])`
-  + R`(?![ :=(),.-]*(?:is |was |on |in |of )?\d)`, 'gid');
-const OLD_DATE = re(R`(?<![\d/.-])(\d{1,2}([/.-])\d{1,2}\2(?:19[0-8]\d)`
-  + R`|\d{1,2}(?:st|nd|rd|th)?[ -]?${MONTH}\.?,?[ -]?19[0-8]\d)(?!\d)`, 'gid');
+const DOB_BEFORE = re(R`(?:${DOB_WORD}|b\.(?= ?\d))[ :=(),.-]*(?:is |was |on |in |of )?(${DOB_DATE})`, 'gi');
+const DOB_AFTER = re(R`(${FULL_DATE})[ ,]*[(\[]? ?(?:${DOB_TAG})(?![a-z])`
+  + R`(?![ :=(),.-]*(?:is |was |on |in |of )?\d)`, 'gi');
+const OLD_DATE = re(R`(\d{1,2}([/.-])\d{1,2}\2(?:19[0-8]\d)`
+  + R`|\d{1,2}(?:st|nd|rd|th)?[ -]?${MONTH}\.?,?[ -]?19[0-8]\d)(?!\d)`, 'gi');
 
-const POSTCODE = re(R`(?<![A-Za-z0-9])(GIR ?-?0AA|[A-PR-UWYZ][A-HK-Y]?\d[\dA-HJKPSTUW]? ?-?(\d[ABD-HJLNP-UW-Z]{2}))`
-  + R`(?![A-Za-z0-9])`, 'gid');
+const POSTCODE = re(R`(GIR ?-?0AA|[A-PR-UWYZ][A-HK-Y]?\d[\dA-HJKPSTUW]? ?-?(\d[ABD-HJLNP-UW-Z]{2}))`
+  + R`(?![A-Za-z0-9])`, 'gi');
 const ORDINAL = /^\d(?:st|nd|rd|th)$/;
 
 const HOSPITAL_LABEL = re(R`\b(?:MRN|hosp(?:ital)?\.? ?(?:no\b\.?|num(?:ber)?\b|#|id\b)|unit ?(?:no\b\.?|num(?:ber)?\b)`
   + R`|(?:patient|pt)\.? ?(?:id\b|no\b\.?|num(?:ber)?\b|#)|case ?(?:no\b\.?|number\b))`
-  + R`[ :#=.-]*(?:is )?((?:[A-Z]{1,4}[ -]?)?\d(?:\d|-(?=\d)| (?=\d{3}))+[A-Z]?)(?![A-Za-z0-9])`, 'gid');
-const HOSPITAL_BARE = re(R`(?<![\w.,/-])((?:[A-Z]{1,3} ?)?\d{7,9}|[A-Z]{1,3}\d{6})(?![\w]|[.,/]\d)`, 'gd');
+  + R`[ :#=.-]*(?:is )?((?:[A-Z]{1,4}[ -]?)?\d(?:\d|-(?=\d)| (?=\d{3}))+[A-Z]?)(?![A-Za-z0-9])`, 'gi');
+const HOSPITAL_BARE = re(R`((?:[A-Z]{1,3} ?)?\d{7,9}|[A-Z]{1,3}\d{6})(?![\w]|[.,/]\d)`, 'g');
 const BARE_EXEMPT = /\b(?:batch|lot|exp(?:iry)?|serial|s\/n|product|code)[ :#.-]*(?:no\b\.?)?[ :#.-]*$/i;
 
 const SURNAME = R`[A-Z](?:[a-z]+(?:'?[A-Z][a-z]+)?|'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?`;
-const TITLE_NAME = re(R`(?<![A-Za-z])(Mrs|Mr|Mstr|Ms|Miss|Mx|Dr|mrs)\.? ((?:[A-Z]\.? ){0,2}${SURNAME})(?: (${SURNAME}))?`, 'gd');
-const TITLE_CAPS = /(?<![A-Za-z])(?:MRS|MISS)\.? ([A-Z]{2,}(?:['-][A-Z]{2,})?)(?![A-Za-z])/gd;
-const TITLE_LOWER = /(?<![A-Za-z])(?:Mrs|mrs|Miss)\.? ([a-z]{2,}(?:['-][a-z]+)?)(?![A-Za-z])/gd;
+const TITLE_NAME = re(R`(Mrs|Mr|Mstr|Ms|Miss|Mx|Dr|mrs)\.? ((?:[A-Z]\.? ){0,2}${SURNAME})(?: (${SURNAME}))?`, 'g');
+const TITLE_CAPS = /(?:MRS|MISS)\.? ([A-Z]{2,}(?:['-][A-Z]{2,})?)(?![A-Za-z])/g;
+const TITLE_LOWER = /(?:Mrs|mrs|Miss)\.? ([a-z]{2,}(?:['-][a-z]+)?)(?![A-Za-z])/g;
 const CLINICIAN_BEFORE = re(R`(?:\b(?:by|ref|refd|ref'd|referrer|referring|from|per|under|cons|consultant|with|d/w|w/`
   + R`|to|surgeon|GP|clinic|list)[ :]*)$`, 'i');
 const CLINICIAN_AFTER = re(R`(?:'s?)? ?\(?(?:clinic|list|team|firm|theatre|ward|consultant|surgeon|registrar|physio`
   + R`|physiotherapist|radiographer|sonographer|radiologist|nurse|GP|reporting|supervising)\b`, 'iy');
 const NAME_LABEL = re(R`\b(?:(?:patient|pt)'?s? name|(?:sur|first |full |given )?name ?[:=-])[ :=-]*(?:is )?`, 'gi');
 const NAME_VALUE = /(?:[A-Za-z]\.? )?[A-Za-z][A-Za-z'-]*[A-Za-z](?: [A-Z][A-Za-z'-]*[a-z])?/y;
-const PT_WORD = re(R`\b(?:[Pp]t|[Pp]atient)[.:]? (${SURNAME})`, 'gd');
+const PT_WORD = re(R`\b(?:[Pp]t|[Pp]atient)[.:]? (${SURNAME})`, 'g');
 const NOT_SURNAMES = new Set((
   'able advised aged agreed also asymptomatic attended awaiting aware better bilateral booked '
   + 'both came cancelled complains consented continues currently declined denies describes did '
@@ -132,13 +139,28 @@ export function isNhsNumber(digits) {
   return (check === 11 ? 0 : check) === Number(digits[9]);
 }
 
+// Group spans without the `d` flag (Safari 15+): each group used starts or ends its match.
+const head = (m, g) => [m.index, m.index + m[g].length];
+const tail = (m, g) => [m.index + m[0].length - m[g].length, m.index + m[0].length];
+
+/** matchAll, but a match counts only where the two characters before it fail `after`. */
+function* each(pattern, after, n) {
+  pattern.lastIndex = 0;
+  for (let m = pattern.exec(n); m !== null; m = pattern.exec(n)) {
+    if (after.test(n.slice(Math.max(0, m.index - 2), m.index))) pattern.lastIndex = m.index + 1;
+    else yield m;
+  }
+}
+
 function phoneEnd(n, m) {
   let total = 0;
   let end = null;
+  let at = m.index + m[1].length;
   for (const group of [2, 3, 4]) {
     if (m[group] === undefined) break;
+    at += m[group].length;
     total += digitsOf(m[group]).length;
-    if (total === 9 || total === 10) end = m.indices[group][1];
+    if (total === 9 || total === 10) end = at;
   }
   while (end !== null && n[end - 1] === ' ') end -= 1;
   return end;
@@ -149,8 +171,8 @@ function clinicianAfter(n, at) {
   return CLINICIAN_AFTER.test(n);
 }
 
-function titleReason(n, m, end) {
-  if (clinicianAfter(n, m.indices[2][1]) || clinicianAfter(n, end)) return null;
+function titleReason(n, m, surnameEnd, end) {
+  if (clinicianAfter(n, surnameEnd) || clinicianAfter(n, end)) return null;
   if ((m[1] === 'Mr' || m[1] === 'Dr') && CLINICIAN_BEFORE.test(n.slice(Math.max(0, m.index - 24), m.index))) return null;
   return m[1] === 'Dr' ? 'doctor' : 'title';
 }
@@ -166,47 +188,47 @@ function candidates(n) {
   const add = (kind, [start, end], key) => found.push([kind, start, end, key]);
   const digits = (n.match(/[0-9]/g) || []).length;
   const lower = n.toLowerCase();
-  if (n.includes('@')) for (const m of n.matchAll(EMAIL)) add('email', m.indices[0], 'email');
+  if (n.includes('@')) for (const m of n.matchAll(EMAIL)) add('email', head(m, 0), 'email');
   if (digits >= 8) {
-    for (const m of n.matchAll(NHS)) add('nhs_number', m.indices[1], isNhsNumber(digitsOf(m[1])) ? 'nhs' : 'nhs_check');
+    for (const m of each(NHS, AFTER_DIGIT, n)) add('nhs_number', head(m, 1), isNhsNumber(digitsOf(m[1])) ? 'nhs' : 'nhs_check');
     if (lower.includes('nhs')) {
-      for (const m of n.matchAll(NHS_LABEL)) add('nhs_number', m.indices[1], isNhsNumber(digitsOf(m[1])) ? 'nhs' : 'nhs_label');
+      for (const m of n.matchAll(NHS_LABEL)) add('nhs_number', tail(m, 1), isNhsNumber(digitsOf(m[1])) ? 'nhs' : 'nhs_label');
     }
-    for (const m of n.matchAll(PHONE)) {
+    for (const m of each(PHONE, AFTER_WORD, n)) {
       const end = phoneEnd(n, m);
       if (end !== null) add('phone', [m.index, end], 'phone');
     }
   }
   if (digits && DOB_HINTS.some((word) => lower.includes(word))) {
-    for (const pattern of [DOB_BEFORE, DOB_AFTER]) {
-      for (const m of n.matchAll(pattern)) add('date_of_birth', m.indices[1], 'dob');
-    }
+    for (const m of each(DOB_BEFORE, AFTER_LETTER, n)) add('date_of_birth', tail(m, 1), 'dob');
+    for (const m of each(DOB_AFTER, AFTER_DATE, n)) add('date_of_birth', head(m, 1), 'dob');
   }
-  if (n.includes('19')) for (const m of n.matchAll(OLD_DATE)) add('date_of_birth', m.indices[1], 'old_date');
+  if (n.includes('19')) for (const m of each(OLD_DATE, AFTER_DATE, n)) add('date_of_birth', head(m, 1), 'old_date');
   if (INWARD.test(n)) {
-    for (const m of n.matchAll(POSTCODE)) {
-      if (!(m[2] && ORDINAL.test(m[2]))) add('postcode', m.indices[1], 'postcode');
+    for (const m of each(POSTCODE, AFTER_ALNUM, n)) {
+      if (!(m[2] && ORDINAL.test(m[2]))) add('postcode', head(m, 1), 'postcode');
     }
   }
   if (digits >= 4 && HOSPITAL_HINTS.some((word) => lower.includes(word))) {
     for (const m of n.matchAll(HOSPITAL_LABEL)) {
-      if (digitsOf(m[1]).length >= 4) add('hospital_number', m.indices[1], 'hospital');
+      if (digitsOf(m[1]).length >= 4) add('hospital_number', tail(m, 1), 'hospital');
     }
   }
   if (digits >= 6 && SIX_DIGITS.test(n)) {
-    for (const m of n.matchAll(HOSPITAL_BARE)) {
-      if (!BARE_EXEMPT.test(n.slice(Math.max(0, m.index - 16), m.index))) add('hospital_number', m.indices[1], 'hospital_bare');
+    for (const m of each(HOSPITAL_BARE, AFTER_NUMBER, n)) {
+      if (!BARE_EXEMPT.test(n.slice(Math.max(0, m.index - 16), m.index))) add('hospital_number', head(m, 1), 'hospital_bare');
     }
   }
   if (TITLE_HINT.test(n)) {
-    for (const m of n.matchAll(TITLE_NAME)) {
-      const end = m[3] && !NOT_SURNAMES.has(m[3].toLowerCase()) ? m.indices[3][1] : m.indices[2][1];
-      const reason = titleReason(n, m, end);
-      if (reason) add('name', [m.indices[2][0], end], reason);
+    for (const m of each(TITLE_NAME, AFTER_LETTER, n)) {
+      const start = m.index + m[0].length - m[2].length - (m[3] === undefined ? 0 : m[3].length + 1);
+      const end = m[3] && !NOT_SURNAMES.has(m[3].toLowerCase()) ? m.index + m[0].length : start + m[2].length;
+      const reason = titleReason(n, m, start + m[2].length, end);
+      if (reason) add('name', [start, end], reason);
     }
-    for (const m of n.matchAll(TITLE_CAPS)) add('name', m.indices[1], 'title');
-    for (const m of n.matchAll(TITLE_LOWER)) {
-      if (!NOT_SURNAMES.has(m[1].toLowerCase())) add('name', m.indices[1], 'title_lower');
+    for (const m of each(TITLE_CAPS, AFTER_LETTER, n)) add('name', tail(m, 1), 'title');
+    for (const m of each(TITLE_LOWER, AFTER_LETTER, n)) {
+      if (!NOT_SURNAMES.has(m[1].toLowerCase())) add('name', tail(m, 1), 'title_lower');
     }
   }
   if (lower.includes('name')) {
@@ -218,7 +240,7 @@ function candidates(n) {
   }
   if (lower.includes('pt') || lower.includes('patient')) {
     for (const m of n.matchAll(PT_WORD)) {
-      if (!NOT_SURNAMES.has(m[1].toLowerCase())) add('name', m.indices[1], 'pt_word');
+      if (!NOT_SURNAMES.has(m[1].toLowerCase())) add('name', tail(m, 1), 'pt_word');
     }
   }
   return found;

@@ -1,9 +1,10 @@
 """The patterns behind identifiers.py, kept identical to pwa/js/identifiers.js.
 
 Every pattern runs on normalised text (see `normalise`) with ASCII-only classes, so Python's
-`re` and JavaScript's RegExp read them the same way: no `\\s`, no `.`, no `$`, no named groups,
-fixed-width look-behinds only. Edit a pattern here and in the JS file together: the parity test
-(tests/domain/test_identifiers_parity.py) fails on any drift.
+`re` and JavaScript's RegExp read them the same way: no `\\s`, no `.`, no named groups, no
+look-behinds (the AFTER_ patterns do their work), `$` only on text without a newline. Edit a
+pattern here and in the JS file together: the parity test (test_identifiers_parity.py) fails
+on any drift.
 """
 
 from __future__ import annotations
@@ -45,11 +46,19 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
 DIGIT_OR_AT = re.compile(r"[0-9@]")
 TITLE_HINT = re.compile(r"M[rsix]|Dr|mrs|MRS|MISS")  # every title of TITLE_NAME holds one
 
+# No look-behinds (Safari before 16.4 has none): a match counts only if the characters just
+# before it do not match its NOT_AFTER pattern, checked by identifiers._each on the JS side too.
+AFTER_DIGIT = re.compile(r"\d[./-]?$", _A)  # NHS: not the tail of a longer number
+AFTER_WORD = re.compile(r"[\w+]$", _A)  # PHONE
+AFTER_LETTER = re.compile(r"[A-Za-z]$", _A)  # DOB_BEFORE and the titles
+AFTER_DATE = re.compile(r"[\d/.-]$", _A)  # DOB_AFTER, OLD_DATE
+AFTER_ALNUM = re.compile(r"[A-Za-z0-9]$", _A)  # POSTCODE
+AFTER_NUMBER = re.compile(r"[\w.,/-]$", _A)  # HOSPITAL_BARE
+
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", _A)
 
 # Ten digits: run together, 3-3-4 with spaces, dots, slashes or dashes, or one digit at a time.
 NHS = re.compile(
-    r"(?<!\d)(?<!\d[./-])"
     r"(\(?\d{3}\)?(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}"
     r"|\d{3}(?: ?[./-] ?| )?\d{4}(?: ?[./-] ?| )?\d{3}"
     r"|\d{4}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{3}"
@@ -63,7 +72,7 @@ NHS_LABEL = re.compile(
 
 # Phones: +44 / 0044 (an optional "(0)"), or 0 then the area code, in up to three groups.
 PHONE = re.compile(
-    r"(?<![\w+])((?:\+|00) ?44 ?(?:\(0\) ?)?|\(?0)([1-9]\d{0,9}(?!\d)\)? ?)"
+    r"((?:\+|00) ?44 ?(?:\(0\) ?)?|\(?0)([1-9]\d{0,9}(?!\d)\)? ?)"
     r"([ -]?\d{3,8}(?!\d))?([ -]?\d{3,8}(?!\d))?",
     _A,
 )
@@ -87,23 +96,23 @@ _DOB_WORD = _DOB_TAG + r"|birth ?date|birthday|born"
 # Every DOB word holds one of these (lower case).
 DOB_HINTS = ("dob", "do.", "do ", "d.o", "d o", "d. o", "birth", "born", "b.")
 DOB_BEFORE = re.compile(
-    rf"(?<![a-z])(?:{_DOB_WORD}|b\.(?= ?\d))[ :=(),.-]*(?:is |was |on |in |of )?({_DOB_DATE})",
+    rf"(?:{_DOB_WORD}|b\.(?= ?\d))[ :=(),.-]*(?:is |was |on |in |of )?({_DOB_DATE})",
     _I,
 )
 DOB_AFTER = re.compile(
-    rf"(?<![\d/.-])({_FULL_DATE})[ ,]*[(\[]? ?(?:{_DOB_TAG})(?![a-z])"
+    rf"({_FULL_DATE})[ ,]*[(\[]? ?(?:{_DOB_TAG})(?![a-z])"
     r"(?![ :=(),.-]*(?:is |was |on |in |of )?\d)",
     _I,
 )
 OLD_DATE = re.compile(
-    r"(?<![\d/.-])(\d{1,2}([/.-])\d{1,2}\2(?:19[0-8]\d)"
+    r"(\d{1,2}([/.-])\d{1,2}\2(?:19[0-8]\d)"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?[ -]?{_MONTH}\.?,?[ -]?19[0-8]\d)(?!\d)",
     _I,
 )
 
 # Outward code, then inward code; letters Royal Mail never uses in each place left out.
 POSTCODE = re.compile(
-    r"(?<![A-Za-z0-9])(GIR ?-?0AA|[A-PR-UWYZ][A-HK-Y]?\d[\dA-HJKPSTUW]? ?-?(\d[ABD-HJLNP-UW-Z]{2}))"
+    r"(GIR ?-?0AA|[A-PR-UWYZ][A-HK-Y]?\d[\dA-HJKPSTUW]? ?-?(\d[ABD-HJLNP-UW-Z]{2}))"
     r"(?![A-Za-z0-9])",
     _I,
 )
@@ -120,9 +129,7 @@ HOSPITAL_LABEL = re.compile(
 HOSPITAL_HINTS = ("mrn", "hosp", "unit", "patient", "pt", "case")  # every label holds one
 SIX_DIGITS = re.compile(r"\d{6}")  # every bare hospital number holds six digits in a row
 # Unlabelled: "RTH1234567", "K123456", "12345678" (capital letters, case kept).
-HOSPITAL_BARE = re.compile(
-    r"(?<![\w.,/-])((?:[A-Z]{1,3} ?)?\d{7,9}|[A-Z]{1,3}\d{6})(?![\w]|[.,/]\d)", _A
-)
+HOSPITAL_BARE = re.compile(r"((?:[A-Z]{1,3} ?)?\d{7,9}|[A-Z]{1,3}\d{6})(?![\w]|[.,/]\d)", _A)
 
 # Batch and lot numbers of a drug are not a patient's: the words just before a bare number.
 BARE_EXEMPT = re.compile(
@@ -132,17 +139,13 @@ BARE_EXEMPT = re.compile(
 # Names: a title then a capitalised surname (initials allowed); or a name label then a word.
 _SURNAME = r"[A-Z](?:[a-z]+(?:'?[A-Z][a-z]+)?|'[A-Z][a-z]+)(?:-[A-Z][a-z]+)?"
 TITLE_NAME = re.compile(
-    rf"(?<![A-Za-z])(Mrs|Mr|Mstr|Ms|Miss|Mx|Dr|mrs)\.? ((?:[A-Z]\.? ){{0,2}}{_SURNAME})"
+    rf"(Mrs|Mr|Mstr|Ms|Miss|Mx|Dr|mrs)\.? ((?:[A-Z]\.? ){{0,2}}{_SURNAME})"
     rf"(?: ({_SURNAME}))?",
     _A,
 )
 # "MRS PATEL" (not MR or MS: magnetic resonance, multiple sclerosis); "Mrs patel" (low).
-TITLE_CAPS = re.compile(
-    r"(?<![A-Za-z])(?:MRS|MISS)\.? ([A-Z]{2,}(?:['-][A-Z]{2,})?)(?![A-Za-z])", _A
-)
-TITLE_LOWER = re.compile(
-    r"(?<![A-Za-z])(?:Mrs|mrs|Miss)\.? ([a-z]{2,}(?:['-][a-z]+)?)(?![A-Za-z])", _A
-)
+TITLE_CAPS = re.compile(r"(?:MRS|MISS)\.? ([A-Z]{2,}(?:['-][A-Z]{2,})?)(?![A-Za-z])", _A)
+TITLE_LOWER = re.compile(r"(?:Mrs|mrs|Miss)\.? ([a-z]{2,}(?:['-][a-z]+)?)(?![A-Za-z])", _A)
 CLINICIAN_BEFORE = re.compile(
     r"(?:\b(?:by|ref|refd|ref'd|referrer|referring|from|per|under|cons|consultant|with|d/w|w/"
     r"|to|surgeon|GP|clinic|list)[ :]*)$",

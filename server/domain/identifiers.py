@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import identifier_patterns as p
@@ -107,6 +108,18 @@ def _digits(text: str) -> str:
     return _NOT_DIGIT.sub("", text)
 
 
+def _each(pattern: re.Pattern, after: re.Pattern, n: str) -> Iterator[re.Match]:
+    """finditer, but a match counts only where the two characters before it fail `after`."""
+    pos = 0
+    while (m := pattern.search(n, pos)) is not None:
+        start = m.start()
+        if after.search(n[max(0, start - 2) : start]):
+            pos = start + 1
+        else:
+            yield m
+            pos = m.end()
+
+
 def _phone_end(n: str, m: re.Match) -> int | None:
     """End of the longest run of groups holding 9 or 10 digits after the 0 or +44."""
     total, end = 0, None
@@ -145,26 +158,26 @@ def _candidates(n: str) -> list[tuple[str, int, int, str]]:
         for m in p.EMAIL.finditer(n):
             add((EMAIL, m.start(), m.end(), "email"))
     if digits >= 8:
-        for m in p.NHS.finditer(n):
+        for m in _each(p.NHS, p.AFTER_DIGIT, n):
             ok = nhs_check_digit_ok(_digits(m.group(1)))
             add((NHS_NUMBER, m.start(1), m.end(1), "nhs" if ok else "nhs_check"))
         if "nhs" in lower:
             for m in p.NHS_LABEL.finditer(n):
                 ok = nhs_check_digit_ok(_digits(m.group(1)))
                 add((NHS_NUMBER, m.start(1), m.end(1), "nhs" if ok else "nhs_label"))
-        for m in p.PHONE.finditer(n):
+        for m in _each(p.PHONE, p.AFTER_WORD, n):
             end = _phone_end(n, m)
             if end is not None:
                 add((PHONE, m.start(), end, "phone"))
     if digits and any(word in lower for word in p.DOB_HINTS):
-        for pattern in (p.DOB_BEFORE, p.DOB_AFTER):
-            for m in pattern.finditer(n):
+        for pattern, after in ((p.DOB_BEFORE, p.AFTER_LETTER), (p.DOB_AFTER, p.AFTER_DATE)):
+            for m in _each(pattern, after, n):
                 add((DATE_OF_BIRTH, m.start(1), m.end(1), "dob"))
     if "19" in n:
-        for m in p.OLD_DATE.finditer(n):
+        for m in _each(p.OLD_DATE, p.AFTER_DATE, n):
             add((DATE_OF_BIRTH, m.start(1), m.end(1), "old_date"))
     if p.INWARD.search(n):
-        for m in p.POSTCODE.finditer(n):
+        for m in _each(p.POSTCODE, p.AFTER_ALNUM, n):
             if not (m.group(2) and p.ORDINAL.fullmatch(m.group(2))):
                 add((POSTCODE, m.start(1), m.end(1), "postcode"))
     if digits >= 4 and any(word in lower for word in p.HOSPITAL_HINTS):
@@ -172,19 +185,19 @@ def _candidates(n: str) -> list[tuple[str, int, int, str]]:
             if len(_digits(m.group(1))) >= 4:
                 add((HOSPITAL_NUMBER, m.start(1), m.end(1), "hospital"))
     if digits >= 6 and p.SIX_DIGITS.search(n):
-        for m in p.HOSPITAL_BARE.finditer(n):
+        for m in _each(p.HOSPITAL_BARE, p.AFTER_NUMBER, n):
             if not p.BARE_EXEMPT.search(n[max(0, m.start() - 16) : m.start()]):
                 add((HOSPITAL_NUMBER, m.start(1), m.end(1), "hospital_bare"))
     if p.TITLE_HINT.search(n):
-        for m in p.TITLE_NAME.finditer(n):
+        for m in _each(p.TITLE_NAME, p.AFTER_LETTER, n):
             second = m.group(3)
             end = m.end(3) if second and second.lower() not in p.NOT_SURNAMES else m.end(2)
             reason = _title_reason(n, m, end)
             if reason:
                 add((NAME, m.start(2), end, reason))
-        for m in p.TITLE_CAPS.finditer(n):
+        for m in _each(p.TITLE_CAPS, p.AFTER_LETTER, n):
             add((NAME, m.start(1), m.end(1), "title"))
-        for m in p.TITLE_LOWER.finditer(n):
+        for m in _each(p.TITLE_LOWER, p.AFTER_LETTER, n):
             if m.group(1).lower() not in p.NOT_SURNAMES:
                 add((NAME, m.start(1), m.end(1), "title_lower"))
     if "name" in lower:

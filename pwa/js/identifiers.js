@@ -45,7 +45,7 @@ const AFTER_LETTER = /[A-Za-z]$/;
 const AFTER_DATE = /[\d/.-]$/;
 const AFTER_ALNUM = /[A-Za-z0-9]$/;
 const AFTER_NUMBER = /[\w.,/-]$/;
-const EMAIL = /[A-Za-z0-9._%+'-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const EMAIL = /[A-Za-z0-9._%+'-]{1,64} ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
 const NHS = re(R`(\(?\d{3}\)?(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}`
   + R`|\d{3}(?: ?[./-] ?| )?\d{4}(?: ?[./-] ?| )?\d{3}|\d{4}(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{3}`
   + R`|\d([ .-])\d(?:\2\d){8})`

@@ -55,9 +55,13 @@ AFTER_DATE = re.compile(r"[\d/.-]$", _A)  # DOB_AFTER, OLD_DATE
 AFTER_ALNUM = re.compile(r"[A-Za-z0-9]$", _A)  # POSTCODE
 AFTER_NUMBER = re.compile(r"[\w.,/-]$", _A)  # HOSPITAL_BARE
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", _A)
+# Local part at most 64 characters (as RFC 5321): a long run before an "@" cannot go quadratic.
+EMAIL = re.compile(
+    r"[A-Za-z0-9._%+'-]{1,64} ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}", _A
+)
 
-# Ten digits: run together, 3-3-4 with spaces, dots, slashes or dashes, or one digit at a time.
+# Ten digits: run together; 3-3-4, 3-4-3 or 4-3-3 with spaces, dots, slashes or dashes (the
+# first group may be bracketed); or one digit at a time.
 NHS = re.compile(
     r"(\(?\d{3}\)?(?: ?[./-] ?| )?\d{3}(?: ?[./-] ?| )?\d{4}"
     r"|\d{3}(?: ?[./-] ?| )?\d{4}(?: ?[./-] ?| )?\d{3}"

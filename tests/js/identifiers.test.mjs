@@ -81,3 +81,9 @@ test('offsets index the text as typed, through zero-width and non-breaking space
   const [f] = findIdentifiers(text);
   assert.equal(text.slice(f.start, f.end), '943\u200b476\u00a0\u00a05919');
 });
+
+test('no look-behind and no d flag, so older Safari loads the module', () => {
+  const source = readFileSync(new URL('../../pwa/js/identifiers.js', import.meta.url), 'utf8');
+  assert.ok(!/\(\?<[!=]/.test(source), 'look-behind: Safari before 16.4 cannot parse it');
+  assert.ok(!/\/[gimsuy]*d[gimsuy]*;|'[gimsuy]*d[gimsuy]*'\)/.test(source), 'the d flag needs Safari 15');
+});

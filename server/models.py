@@ -236,7 +236,7 @@ class DailyCount(db.Model):
 class DailyTotal(db.Model):
     """Non-deleted entries per owner and day, all regions and activities together.
 
-    Kept in step with DailyCount by move_daily_count; the cohort overview sums these rows,
+    Kept in step with DailyCount by services.changes (the one entry writer); the cohort overview sums these rows,
     whose number does not grow with the number of scans a day.
     """
 

@@ -103,7 +103,7 @@ function shortfalls(byRegion, minimum, regions) {
 
 /** Progress of a logbook on `today`, in the shape of GET /api/v1/progress. */
 export function computeProgress(entries, logbook, today, options = {}) {
-  const fadeDays = options.skill_fade_days ?? DEFAULT_SKILL_FADE_DAYS;
+  const fadeDays = options.skill_fade_days ?? logbook?.skill_fade_days ?? DEFAULT_SKILL_FADE_DAYS;
   const minimum = options.region_minimum ?? logbook?.region_minimum ?? null;
   const regions = options.regions ?? DEFAULT_REGIONS;
   const live = (entries || []).filter((e) => !e.deleted);

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ..services.progress import skill_fade_days
+
 
 class TokenRequestSchema(Schema):
     """POST /auth/token body."""
@@ -21,6 +23,9 @@ class LogbookSchema(Schema):
     annual_target = fields.Integer()
     # Optional breadth rule (scans per region a year); null when off.
     region_minimum = fields.Integer(allow_none=True)
+    # The gap that turns the skill-fade warning on (config SKILL_FADE_DAYS), so the phone's
+    # offline progress warns when the server does.
+    skill_fade_days = fields.Function(lambda _settings: skill_fade_days(), dump_only=True)
 
 
 class UserSchema(Schema):

@@ -34,6 +34,7 @@ def test_token_reads_me_and_is_stored_hashed(app, client, make_user):
             "registration_ends_on": "2028-08-31",
             "annual_target": 300,
             "region_minimum": None,
+            "skill_fade_days": 14,
         },
     }
     with app.app_context():

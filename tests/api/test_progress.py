@@ -225,6 +225,8 @@ def test_skill_fade_days_from_the_config_drive_the_warning_of_progress_and_cohor
             client = configured.test_client()
             body = client.get("/api/v1/progress", headers=auth_header(student)).json
             (row,) = client.get("/api/v1/students", headers=auth_header(admin)).json
+            me = client.get("/api/v1/me", headers=auth_header(student)).json
+        assert me["logbook"]["skill_fade_days"] == days  # the phone's offline warning follows it
         assert body["skill_fade"] == {"threshold_days": days, "warning": warning}
         assert row["skill_fade_warning"] is warning
 

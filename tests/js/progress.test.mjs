@@ -63,6 +63,13 @@ test('a gap of 14 days brings the skill-fade nudge; a recent scan does not', () 
   assert.equal(skillFadeNudge(computeProgress(entries, logbook, '2026-01-14')), null);
 });
 
+test("the server's skill-fade threshold (logbook.skill_fade_days from /me) drives the nudge", () => {
+  const logbook = { pgcert_completed_on: '2025-09-01', registration_ends_on: '2027-08-31', annual_target: 300, skill_fade_days: 5 };
+  const entries = [{ id: 'a', scanned_on: '2026-01-01', region: 'knee', activity: 'diagnostic' }];
+  assert.match(skillFadeNudge(computeProgress(entries, logbook, '2026-01-06')), /5 days ago/);
+  assert.equal(skillFadeNudge(computeProgress(entries, logbook, '2026-01-05')), null);
+});
+
 test('a logbook without dates gives its message as the summary sentence', () => {
   const none = summary([], { pgcert_completed_on: null, registration_ends_on: null, annual_target: 300 }, '2026-01-01');
   assert.equal(none.status, null);

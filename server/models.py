@@ -236,8 +236,8 @@ class DailyCount(db.Model):
 class DailyTotal(db.Model):
     """Non-deleted entries per owner and day, all regions and activities together.
 
-    Kept in step with DailyCount by services.changes (the one entry writer); the cohort overview sums these rows,
-    whose number does not grow with the number of scans a day.
+    Kept in step with DailyCount by services.changes (the one entry writer); the cohort
+    overview sums these rows, whose number does not grow with the number of scans a day.
     """
 
     __tablename__ = "daily_totals"

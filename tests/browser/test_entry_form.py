@@ -53,7 +53,9 @@ def test_an_nhs_number_is_highlighted_and_blocks_save_until_removed(phone, stude
     expect(findings).to_contain_text("NHS number")
     expect(page.locator("#clinical_question")).to_have_attribute("aria-invalid", "true")
     page.click("#save")
-    expect(page.locator("#save-status")).to_have_text("Not saved: remove what could identify the patient.")
+    expect(page.locator("#save-status")).to_have_text(
+        "Not saved: remove what could identify the patient."
+    )
     assert stored(page)["queued"] == 0 and stored(page)["entries"] == 0  # never queued
     page.get_by_role("button", name="Remove the NHS number").click()
     expect(page.locator("#clinical_question")).to_have_value("Pain since fall, NHS")
@@ -129,9 +131,9 @@ def test_a_favourite_logs_a_scan_in_two_taps(phone, student, server):
     expect(page.locator("#save-status")).to_contain_text("Saved - 2 of 300")
     synced(page)
     rows = server_entries(server.app)
-    assert {(r["region"], r["side"], r["activity"], r["supervision"], r["findings"]) for r in rows} == {
-        ("shoulder", "right", "injection", "indirect", "calcification")
-    }
+    assert {
+        (r["region"], r["side"], r["activity"], r["supervision"], r["findings"]) for r in rows
+    } == {("shoulder", "right", "injection", "indirect", "calcification")}
     assert len(rows) == 2
 
 
@@ -143,7 +145,9 @@ def test_at_most_three_favourites_and_one_can_be_removed(phone, student):
         page.click("#pin-favourite")
     expect(page.locator(".favourite")).to_have_count(3)
     expect(page.locator("#pin-favourite")).to_have_count(0)
-    page.get_by_role("button", name="Remove favourite: Hip & groin, Left, Diagnostic, Independent").click()
+    page.get_by_role(
+        "button", name="Remove favourite: Hip & groin, Left, Diagnostic, Independent"
+    ).click()
     expect(page.locator(".favourite")).to_have_text(
         ["Knee, Left, Diagnostic, Independent", "Elbow, Left, Diagnostic, Independent"]
     )

@@ -175,15 +175,15 @@ def test_a_chip_tapped_again_is_removed(phone, student):
 def test_the_notes_section_remembers_whether_it_was_open(phone, student):
     page = phone.new_page()
     sign_in(page)
-    expect(page.locator("#clinical_question")).to_be_hidden()
+    expect(page.locator("#technical_issues")).to_be_hidden()
     page.click("#prompts summary")
     log_scan(page)
-    expect(page.locator("#clinical_question")).to_be_visible()  # still open for the next scan
+    expect(page.locator("#technical_issues")).to_be_visible()  # still open for the next scan
     page.reload()
-    expect(page.locator("#clinical_question")).to_be_visible()
+    expect(page.locator("#technical_issues")).to_be_visible()
     page.click("#prompts summary")
     page.reload()
-    expect(page.locator("#clinical_question")).to_be_hidden()
+    expect(page.locator("#technical_issues")).to_be_hidden()
 
 
 def test_a_date_outside_the_logbook_years_asks_once(new_phone, student, server):

@@ -57,17 +57,17 @@ export function favouritesBar({ vocab, storageKey, apply, current }) {
     const list = load();
     replace(node,
       el('h3', { id: 'favourites-title', class: 'label' }, 'Favourites'),
-      list.length
-        ? el('ul', { class: 'favourite-list' }, list.map((favourite, i) => {
+      el('ul', { class: 'favourite-list' },
+        list.map((favourite, i) => {
           const name = favouriteName(favourite, vocab);
           return el('li', {},
             el('button', { type: 'button', class: 'button favourite', onclick: () => apply(favourite) }, name),
-            el('button', { type: 'button', class: 'button small unpin', 'aria-label': `Remove favourite: ${name}`,
+            el('button', { type: 'button', class: 'button unpin', 'aria-label': `Remove favourite: ${name}`,
               onclick: () => unpin(i) }, '×'));
-        }))
-        : el('p', { class: 'muted small' }, 'Pin a scan you log often: it fills the form in one tap.'),
-      list.length < MAX_FAVOURITES
-        && el('button', { type: 'button', class: 'button small', id: 'pin-favourite', onclick: pin }, 'Pin this scan'),
+        }),
+        list.length < MAX_FAVOURITES && el('li', {},
+          el('button', { type: 'button', class: 'button small', id: 'pin-favourite', onclick: pin },
+            list.length ? 'Pin this scan' : 'Pin this scan as a favourite'))),
       note);
   }
 

@@ -30,26 +30,30 @@ export function createEntryForm({ vocab, today, lastEntry, onSave, draftKey, log
       'aria-describedby': 'scanned_on-shown scanned_on-error',
       oninput: (e) => { set('scanned_on', e.target.value); shown.textContent = displayDate(e.target.value); } });
     const setDate = (iso) => { date.value = iso; shown.textContent = displayDate(iso); set('scanned_on', iso); };
-    const details = el('details', { id: 'prompts', open: prefs().notesOpen || PROMPTS.some((p) => entry[p.name]) || Boolean(attention) },
+    const prompt = (p) => promptField(p, { vocab, get: () => entry[p.name], set: (v) => set(p.name, v) });
+    const [first, ...more] = PROMPTS; // the clinical question stays in sight; the rest fold away
+    const details = el('details', { id: 'prompts', open: prefs().notesOpen || more.some((p) => entry[p.name]) || Boolean(attention) },
       // Only the student's own taps are remembered (a click fires before the section toggles).
-      el('summary', { onclick: () => setPref('notesOpen', !details.open) }, 'Notes and critical incidents (optional)'),
-      PROMPTS.map((p) => promptField(p, { vocab, get: () => entry[p.name], set: (v) => set(p.name, v) })));
+      el('summary', { onclick: () => setPref('notesOpen', !details.open) }, 'More notes and critical incidents (optional)'),
+      more.map(prompt));
     replace(node,
       el('h2', { id: 'form-title', tabindex: '-1' }, title),
       attention && el('div', { class: 'banner alert', id: 'attention' },
         el('p', {}, `Needs attention: ${attention.message} Change the entry and save it again.`)),
       !editing && favouritesBar({ vocab, storageKey: draftKey.replace('draft', 'favourites'), apply: applyFavourite,
         current: () => entry }),
-      el('div', { class: 'field' },
-        el('label', { for: 'scanned_on' }, 'Date of scan'),
-        el('div', { class: 'row' }, date, shown,
+      el('div', { class: 'field date-field' },
+        el('div', { class: 'row' }, el('label', { for: 'scanned_on' }, 'Date of scan'), shown),
+        el('div', { class: 'row' }, date,
           el('button', { type: 'button', class: 'button', onclick: () => setDate(today()) }, 'Today'),
           el('button', { type: 'button', class: 'button', onclick: () => setDate(addDays(today(), -1)) }, 'Yesterday')),
         el('p', { class: 'error', id: 'scanned_on-error', 'aria-live': 'polite' })),
       el('div', { id: 'date-question', role: 'alert' }),
-      choiceGroup('region', 'Region', vocab.regions, entry.region, (v) => set('region', v), true),
+      // What changes from patient to patient first; the remembered activity and supervision after.
+      choiceGroup('region', 'Region', vocab.regions, entry.region, (v) => set('region', v)),
       choiceGroup('side', 'Side', vocab.sides, entry.side, (v) => set('side', v)),
-      choiceGroup('activity', 'Activity', vocab.activities, entry.activity, (v) => set('activity', v), true),
+      prompt(first),
+      choiceGroup('activity', 'Activity', vocab.activities, entry.activity, (v) => set('activity', v)),
       choiceGroup('supervision', 'Supervision', vocab.supervision_levels, entry.supervision, (v) => set('supervision', v)),
       details,
       el('div', { class: 'field' },
@@ -161,7 +165,7 @@ export function createEntryForm({ vocab, today, lastEntry, onSave, draftKey, log
       status.textContent = identifiers && fields.every((f) => PROMPTS.some((p) => p.name === f))
         ? 'Not saved: remove what could identify the patient.'
         : 'Check the highlighted fields.';
-      if (identifiers) node.querySelector('#prompts').open = true;
+      if (fields.some((f) => PROMPTS.slice(1).some((p) => p.name === f))) node.querySelector('#prompts').open = true;
       node.querySelector(`#field-${fields[0]}, #${fields[0]}`)?.scrollIntoView();
       return;
     }

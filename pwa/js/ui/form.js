@@ -156,7 +156,7 @@ export function createEntryForm({ vocab, today, lastEntry, onSave, draftKey, log
     event.preventDefault();
     const errors = validateEntry(entry, today());
     for (const p of PROMPTS) {
-      if (blocking(entry[p.name]).length) (errors[p.name] ||= []).push('Remove the patient identifier first.');
+      if ((await blocking(entry[p.name])).length) (errors[p.name] ||= []).push('Remove the patient identifier first.');
     }
     showErrors(errors);
     const fields = Object.keys(errors);

@@ -1,8 +1,17 @@
 // One prompt of the entry form: its text, suggestion chips that toggle, and the identifiers found
 // in it (high confidence blocks Save, low only warns), each removable with one tap.
 import { hasChip, toggleChip } from '../entry.js';
-import { findIdentifiers, highConfidence, removeIdentifier } from '../identifiers.js';
 import { el, replace } from './dom.js';
+
+// The matcher is off the start path: the form shows first, the patterns load on the first text.
+let matcher = null;
+let loading = null;
+/** The identifier matcher module, loaded once. */
+export function identifierMatcher() {
+  loading ??= import('../identifiers.js').then((module) => { matcher = module; return module; });
+  return loading;
+}
+const findIdentifiers = (text) => (text ? matcher.findIdentifiers(text) : []);
 
 export const CHIP_LISTS = {
   clinical_question: 'clinical_questions', technical_issues: 'technical_issues', findings: 'findings',
@@ -12,9 +21,10 @@ const WHAT = {
   postcode: 'postcode', phone: 'phone number', email: 'email address', name: 'name',
 };
 
-/** The findings in a text that block Save. */
-export function blocking(text) {
-  return findIdentifiers(text).filter(highConfidence);
+/** The findings in a text that block Save (resolves once the matcher is loaded). */
+export async function blocking(text) {
+  const { findIdentifiers: find, highConfidence } = await identifierMatcher();
+  return text ? find(text).filter(highConfidence) : [];
 }
 
 /** Build one prompt field; `get()`/`set(value)` read and write the entry's text. */
@@ -26,7 +36,7 @@ export function promptField({ name, label }, { vocab, get, set }) {
   const input = el(Tag, { id: name, name, type: Tag === 'input' ? 'text' : undefined, value: get(),
     maxlength: name === 'notes' ? 2000 : 500, autocomplete: 'off',
     'aria-describedby': `${warningId} ${name}-error`,
-    oninput: (e) => { set(e.target.value); refresh(); } });
+    onfocus: identifierMatcher, oninput: (e) => { set(e.target.value); refresh(); } });
   const list = CHIP_LISTS[name] ? vocab[CHIP_LISTS[name]] || [] : [];
   const chips = list.map((item) => el('button', { type: 'button', class: 'chip', 'data-chip': item.label,
     onclick: () => change(toggleChip(get(), item.label)) }, item.label));
@@ -40,8 +50,12 @@ export function promptField({ name, label }, { vocab, get, set }) {
   function refresh() {
     const text = get();
     for (const chip of chips) chip.setAttribute('aria-pressed', String(hasChip(text, chip.dataset.chip)));
+    if (text && !matcher) {
+      identifierMatcher().then(refresh);
+      return;
+    }
     const found = findIdentifiers(text);
-    const blocks = found.some(highConfidence);
+    const blocks = found.some((f) => matcher.highConfidence(f));
     if (blocks) input.setAttribute('aria-invalid', 'true');
     else input.removeAttribute('aria-invalid');
     // Re-announced only when the findings change, not on every key.
@@ -60,7 +74,7 @@ export function promptField({ name, label }, { vocab, get, set }) {
         el('mark', {}, text.slice(finding.start, finding.end)),
         ` ${finding.message} `,
         el('button', { type: 'button', class: 'button small', 'aria-label': `Remove the ${WHAT[finding.kind] || 'identifier'}`,
-          onclick: () => { change(removeIdentifier(get(), finding)); input.focus(); } }, 'Remove')))));
+          onclick: () => { change(matcher.removeIdentifier(get(), finding)); input.focus(); } }, 'Remove')))));
   }
 
   const node = el('div', { class: 'field' },

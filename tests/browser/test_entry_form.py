@@ -57,6 +57,7 @@ def test_an_nhs_number_is_highlighted_and_blocks_save_until_removed(phone, stude
         "Not saved: remove what could identify the patient."
     )
     assert stored(page)["queued"] == 0 and stored(page)["entries"] == 0  # never queued
+    assert "5919" not in page.evaluate("JSON.stringify(localStorage)")  # nor kept in the draft
     page.get_by_role("button", name="Remove the NHS number").click()
     expect(page.locator("#clinical_question")).to_have_value("Pain since fall, NHS")
     expect(findings.locator("mark")).to_have_count(0)

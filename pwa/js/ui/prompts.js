@@ -27,6 +27,14 @@ export async function blocking(text) {
   return text ? find(text).filter(highConfidence) : [];
 }
 
+/** The text without its blocking findings, for what is kept on the device (a draft). */
+export function withoutBlocking(text) {
+  if (!text || !matcher) return text;
+  const found = matcher.findIdentifiers(text).filter(matcher.highConfidence);
+  // From the end, so the earlier findings' offsets still hold.
+  return found.reverse().reduce((kept, finding) => matcher.removeIdentifier(kept, finding), text);
+}
+
 /** Build one prompt field; `get()`/`set(value)` read and write the entry's text. */
 export function promptField({ name, label }, { vocab, get, set }) {
   const warningId = `${name}-warning`;

@@ -38,7 +38,7 @@ export function createEntryForm({ vocab, today, lastEntry, onSave, draftKey, log
     const [first, ...more] = PROMPTS; // the clinical question stays in sight; the rest fold away
     const details = el('details', { id: 'prompts', open: prefs().notesOpen || more.some((p) => entry[p.name]) || Boolean(attention) },
       // Only the student's own taps are remembered (a click fires before the section toggles).
-      el('summary', { onclick: () => setPref('notesOpen', !details.open) }, 'More notes and critical incidents (optional)'),
+      el('summary', { onclick: () => setPref('notesOpen', !details.open) }, 'More notes (optional)'),
       more.map(prompt));
     replace(node,
       el('h2', { id: 'form-title', tabindex: '-1' }, title),

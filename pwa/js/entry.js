@@ -101,3 +101,44 @@ export function entriesToCsv(entries) {
   for (const entry of entries) rows.push(CLIENT_FIELDS.map((f) => csvCell(entry[f])).join(','));
   return `${rows.join('\r\n')}\r\n`;
 }
+
+/** The newest entry: the latest saved on this device, else the latest the server changed. */
+export function newestEntry(entries) {
+  const when = (e) => e._touched || Date.parse(e.updated_at || e.created_at || '') || 0;
+  const live = entries.filter((e) => !e.deleted);
+  return live.sort((a, b) => when(b) - when(a) || String(b.scanned_on).localeCompare(String(a.scanned_on)))[0];
+}
+
+const chipsOf = (text) => String(text || '').split(',').map((t) => t.trim()).filter(Boolean);
+const same = (a, b) => a.toLowerCase() === b.toLowerCase();
+
+/** True when a prompt's text already holds this chip (as one of its comma-separated phrases). */
+export function hasChip(text, chip) {
+  return chipsOf(text).some((t) => same(t, chip));
+}
+
+/** The prompt's text with a chip added, or removed when it is there already (a second tap). */
+export function toggleChip(text, chip) {
+  const phrases = chipsOf(text);
+  const kept = phrases.filter((t) => !same(t, chip));
+  return (kept.length === phrases.length ? [...phrases, chip] : kept).join(', ');
+}
+
+/** The chips (from `labels`) a prompt's text holds, in the order typed. */
+export function chipsIn(text, labels) {
+  return chipsOf(text).filter((t) => labels.some((l) => same(l, t)));
+}
+
+/** The question to ask before saving a scan dated outside every logbook year, or ''. */
+export function outsideYearsQuestion(iso, logbook) {
+  const starts = logbook?.pgcert_completed_on;
+  const ends = logbook?.registration_ends_on;
+  if (!starts || !ends || !/^\d{4}-\d{2}-\d{2}$/.test(iso || '')) return '';
+  if (iso < starts) {
+    return `This scan is before your logbook year 1 starts (${displayDate(starts)}): it will not count. Save anyway?`;
+  }
+  if (iso > ends) {
+    return `This scan is after your registration ends (${displayDate(ends)}): it will not count. Save anyway?`;
+  }
+  return '';
+}

@@ -1,7 +1,7 @@
 // One signed-in user on this device: their logbook store, sync engine, form and header.
 import * as db from './db.js';
 import { apiFetch } from './api.js';
-import { newId, toPayload } from './entry.js';
+import { newId, newestEntry, toPayload } from './entry.js';
 import { DEFAULT_VOCABULARY, mergeVocabulary } from './vocab.js';
 import { createEntryForm } from './ui/form.js';
 import { yearSummary, renderBadge } from './ui/header.js';
@@ -23,7 +23,7 @@ export class Session {
     this.vocab = mergeVocabulary(vocabulary);
     this.entries = entries;
     this.form = createEntryForm({ vocab: this.vocab, today: this.today, lastEntry: () => this.lastEntry(),
-      onSave: (entry) => this.save(entry), draftKey: `scanlog-draft-${this.user.id}` });
+      onSave: (entry) => this.save(entry), draftKey: `scanlog-draft-${this.user.id}`, logbook: () => this.user.logbook });
     if (!this.auth.expired) this.refreshAccount();
   }
 
@@ -51,8 +51,7 @@ export class Session {
   }
 
   lastEntry() {
-    const live = this.entries.filter((e) => !e.deleted);
-    return live.sort((a, b) => (b._touched || 0) - (a._touched || 0) || b.scanned_on.localeCompare(a.scanned_on))[0];
+    return newestEntry(this.entries);
   }
 
   async save(entry) {
@@ -84,6 +83,7 @@ export class Session {
     }
     if ((before.status === 'syncing' && state.status !== 'syncing') || state.pulled) {
       await this.liveEntries();
+      this.form.refresh();
       await this.header();
       this.onScreenChange();
     }

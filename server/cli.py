@@ -11,6 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from .domain.roles import ROLES
 from .extensions import db
 from .services import accounts, demo
+from .commands.backup import backup_command
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 tutors_cli = AppGroup("tutors", help="Assign tutors to students.")
@@ -87,3 +88,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tutors_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)

@@ -8,10 +8,10 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
+from .commands.backup import backup_command
 from .domain.roles import ROLES
 from .extensions import db
 from .services import accounts, demo
-from .commands.backup import backup_command
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 tutors_cli = AppGroup("tutors", help="Assign tutors to students.")

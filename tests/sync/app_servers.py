@@ -1,0 +1,82 @@
+"""Real app servers for scale-out tests and the load bench: gunicorn processes on loopback.
+
+Each GunicornServer is `gunicorn wsgi:app` in its own process (production config, the given
+database and a shared SECRET_KEY, as the README's deployment runs N of them behind a load
+balancer), answering /healthz before it is handed out.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A port nobody listens on now (gunicorn binds it again at once)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class GunicornServer:
+    """`gunicorn --workers N wsgi:app` on 127.0.0.1, on a database shared with others."""
+
+    def __init__(self, database_url: str, secret_key: str, workers: int = 2, threads: int = 4):
+        self.port = free_port()
+        env = {
+            **os.environ,
+            "SCANLOG_ENV": "production",
+            "SECRET_KEY": secret_key,
+            "DATABASE_URL": database_url,
+            "SESSION_COOKIE_SECURE": "false",
+            "LOG_LEVEL": "WARNING",
+        }
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+        command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        deadline = time.monotonic() + 60
+        while not self._healthy():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"gunicorn on port {self.port} did not start")
+            time.sleep(0.1)
+
+    def _healthy(self) -> bool:
+        try:
+            return self.request("GET", "/healthz")[0] == 200
+        except OSError:
+            return False
+
+    def request(self, method: str, path: str, token: str | None = None, body=None):
+        """(status, JSON body) of one request on a fresh connection."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        try:
+            payload = json.dumps(body) if body is not None else None
+            conn.request(method, path, body=payload, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            return response.status, json.loads(data) if data else None
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop gunicorn (SIGTERM: its workers finish and exit)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=30)

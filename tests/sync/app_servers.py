@@ -29,7 +29,14 @@ def free_port() -> int:
 class GunicornServer:
     """`gunicorn --workers N wsgi:app` on 127.0.0.1, on a database shared with others."""
 
-    def __init__(self, database_url: str, secret_key: str, workers: int = 2, threads: int = 4):
+    def __init__(
+        self,
+        database_url: str,
+        secret_key: str,
+        workers: int = 2,
+        threads: int = 4,
+        log: Path | None = None,
+    ):
         self.port = free_port()
         env = {
             **os.environ,
@@ -42,7 +49,9 @@ class GunicornServer:
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
         command += ["--worker-class", "gthread", "--threads", str(threads)]
         command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=env)
+        # The log goes to a file when asked, so a bench can count errors such as "locked".
+        self.log = open(log, "w") if log else None  # noqa: SIM115  (closed in stop)
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=self.log)
         deadline = time.monotonic() + 60
         while not self._healthy():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -80,3 +89,5 @@ class GunicornServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=30)
+        if self.log:
+            self.log.close()

@@ -36,6 +36,7 @@ class GunicornServer:
         workers: int = 2,
         threads: int = 4,
         log: Path | None = None,
+        keepalive: int = 5,
     ):
         self.port = free_port()
         env = {
@@ -48,6 +49,7 @@ class GunicornServer:
         }
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
         command += ["--worker-class", "gthread", "--threads", str(threads)]
+        command += ["--keep-alive", str(keepalive)]
         command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"]
         # The log goes to a file when asked, so a bench can count errors such as "locked".
         self.log = open(log, "w") if log else None  # noqa: SIM115  (closed in stop)

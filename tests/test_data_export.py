@@ -26,6 +26,8 @@ def _logbook(app, client, make_user, auth_header):
     push_ok(client, header, [upsert(i, scanned_on="2026-01-12") for i in ids])
     push_ok(client, header, [upsert(ids[0], base=1, notes='=HYPERLINK("x")'), delete(ids[1], 1)])
     push_ok(client, auth_header(other), [upsert(new_id(), notes="someone else's scan")])
+    stale = push_ok(client, header, [upsert(ids[2], base=0, notes="from the old phone")])
+    assert stale[0]["status"] == "conflict"
     comment = client.post(
         f"/api/v1/entries/{ids[0]}/comments",
         json={"body": "Good views."},
@@ -55,6 +57,7 @@ def test_json_export_holds_every_record_of_the_student_and_nothing_of_others(
     assert data["user"]["email"] == student.email
     assert "token_hash" not in first.get_data(as_text=True)
     assert len(data["devices"]) == 1
+    assert [c["entry"]["notes"] for c in data["conflict_copies"]] == ["from the old phone"]
     assert "submitted" in [e["action"] for e in data["audit_events"]]
 
     again = client.get(EXPORT, headers=header).get_json()

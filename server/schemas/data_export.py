@@ -9,7 +9,7 @@ import json
 from marshmallow import Schema, fields, validate
 
 from .accounts import DeviceTokenSchema, UserSchema
-from .entries import CommentSchema, EntrySchema, UTCDateTime
+from .entries import CommentSchema, ConflictCopySchema, EntrySchema, UTCDateTime
 from .submissions import SubmissionSchema
 
 FORMATS = ("json", "csv")
@@ -39,16 +39,10 @@ class AuditEventSchema(Schema):
     detail = fields.String(dump_only=True)
 
 
-class KeptCopySchema(Schema):
-    """A device's copy of an entry that lost a conflict, kept on the server."""
+class KeptCopySchema(ConflictCopySchema):
+    """A device's copy of an entry that lost a conflict, read from its stored row."""
 
-    op_id = fields.String(dump_only=True)
-    entry_id = fields.String(dump_only=True)
-    kind = fields.String(dump_only=True)
-    base_version = fields.Integer(dump_only=True)
-    server_version = fields.Integer(dump_only=True)
     entry = fields.Function(lambda c: json.loads(c.client_entry), dump_only=True, allow_none=True)
-    created_at = UTCDateTime(dump_only=True)
 
 
 class DataExportSchema(Schema):

@@ -7,14 +7,14 @@ balancer), answering /healthz before it is handed out.
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from tests.sync.conftest import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,24 +63,11 @@ class GunicornServer:
 
     def _healthy(self) -> bool:
         try:
-            return self.request("GET", "/healthz")[0] == 200
+            return self.request("GET", "/healthz", token="")[0] == 200
         except OSError:
             return False
 
-    def request(self, method: str, path: str, token: str | None = None, body=None):
-        """(status, JSON body) of one request on a fresh connection."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        headers = {"Content-Type": "application/json"}
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        try:
-            payload = json.dumps(body) if body is not None else None
-            conn.request(method, path, body=payload, headers=headers)
-            response = conn.getresponse()
-            data = response.read()
-            return response.status, json.loads(data) if data else None
-        finally:
-            conn.close()
+    request = ServerProcess.request  # (status, JSON body) of one request, fresh connection
 
     def stop(self) -> None:
         """Stop gunicorn (SIGTERM: its workers finish and exit)."""

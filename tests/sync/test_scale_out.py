@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(
     reason="scale-out needs PostgreSQL: set TEST_DATABASE_URL (CI runs it in the PostgreSQL pass)",
 )
 
-STEPS = int(os.environ.get("SCALE_OUT_STEPS", "60"))
+STEPS = int(os.environ.get("SCALE_OUT_STEPS", "50"))
 FAULTS = ["none", "none", "none", "drop_request", "drop_reply", "duplicate", "reorder"]
 DAYS = ["2026-01-05", "2026-01-06", "2026-02-01"]
 

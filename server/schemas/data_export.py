@@ -9,7 +9,14 @@ import json
 from marshmallow import Schema, fields, validate
 
 from .accounts import DeviceTokenSchema, UserSchema
-from .entries import CommentSchema, ConflictCopySchema, EntrySchema, UTCDateTime
+from .entries import EntrySchema
+
+try:  # main's layout after the sync refactor (comments, sync and fields in their own modules)
+    from .comments import CommentSchema
+    from .fields import UTCDateTime
+    from .sync import ConflictCopySchema
+except ImportError:  # this branch's layout, before it; the lead keeps the first at the merge
+    from .entries import CommentSchema, ConflictCopySchema, UTCDateTime
 from .submissions import SubmissionSchema
 
 FORMATS = ("json", "csv")

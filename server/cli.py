@@ -7,6 +7,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import clock
+from .commands.backup import backup_command
+from .commands.retention import retention_command
 from .domain.roles import ROLES
 from .extensions import db
 from .services import accounts, demo
@@ -88,3 +90,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tutors_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(retention_command)

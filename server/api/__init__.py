@@ -46,4 +46,14 @@ def _authenticate():
     return None
 
 
-from . import auth, comments, openapi, progress, students, submissions, sync, vocabulary  # noqa: E402,F401  (modules register their routes on bp)
+from . import (  # noqa: E402,F401  (modules register their routes on bp)
+    auth,
+    comments,
+    me_export,  # noqa: E402,F401
+    openapi,
+    progress,
+    students,
+    submissions,
+    sync,
+    vocabulary,
+)

@@ -10,6 +10,7 @@ from . import (  # noqa: E402,F401  (modules register their routes on bp)
     admin_actions,
     admin_import,
     admin_users,
+    data_export,
     entries,
     filters,
     invitation,

@@ -188,6 +188,13 @@ ROUTES = {
         (401, 201, 201, 403, 403, 403),
     ),
     ("GET", "/api/v1/submissions"): ("/api/v1/submissions", None, (401, 200, 200, 403, 403, 403)),
+    # A student's own data export (subject access): their own only, never anyone else's
+    ("GET", "/account/data-export"): (
+        "/account/data-export",
+        None,
+        (LOGIN, 200, 200, 403, 403, 403),
+    ),
+    ("GET", "/api/v1/me/export"): ("/api/v1/me/export", None, (401, 200, 200, 403, 403, 403)),
 }
 
 

@@ -20,6 +20,7 @@ from server.extensions import db
 from server.models import DeviceToken, User
 from server.services import accounts, invitations, submissions
 from tests.conftest import make_app, wipe
+from tests.web.conftest import sign_in_client
 
 LOGIN = "login"
 ACTORS = ("anonymous", "student_a", "student_b", "tutor_a", "tutor_other", "admin")
@@ -202,7 +203,7 @@ def _rules(app) -> set[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def authz_app(database_url, _schema):
     """An app with CSRF and sign-in throttling off, so these checks see authorization alone."""
-    limits = {"LOGIN_LIMIT": "1000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute"}
+    limits = {"LOGIN_FREE_ATTEMPTS": 1000, "LOGIN_ADDRESS_FREE_ATTEMPTS": 1000}
     app = make_app(database_url, WTF_CSRF_ENABLED=False, **limits)
     yield app
     wipe(app)
@@ -270,9 +271,7 @@ def _client_for(app, actor: str, world: dict):
     if actor == "anonymous":
         return client, {}
     user_id = world["ids"][actor]
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    sign_in_client(app, client, user_id)
     with app.app_context():
         raw, _ = tokens.issue_token(db.session.get(User, user_id), "authz")
     return client, {"Authorization": f"Bearer {raw}"}

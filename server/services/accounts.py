@@ -33,6 +33,10 @@ class AccountError(ValueError):
     """A request about accounts that cannot be carried out; the message says why."""
 
 
+class WrongPassword(AccountError):
+    """The current password given to change it is not right."""
+
+
 def find_user_by_email(email: str) -> User | None:
     """The user with this email (case-insensitive), or None."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -78,7 +82,7 @@ def change_password(
 ) -> None:
     """A user changes their own password, proving the current one; the caller commits."""
     if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
-        raise AccountError("The current password is not right.")
+        raise WrongPassword("The current password is not right.")
     replace_password(user, new, keep_session, keep_token)
     audit.record(user, "password_changed", user, "Other sessions and devices signed out.")
 

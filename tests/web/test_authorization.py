@@ -18,7 +18,7 @@ import pytest
 from server.auth import tokens
 from server.extensions import db
 from server.models import DeviceToken, User
-from server.services import accounts, invitations, submissions
+from server.services import accounts, invitations, sessions, submissions
 from tests.conftest import make_app, wipe
 from tests.web.conftest import sign_in_client
 
@@ -32,7 +32,7 @@ CSV = (
 # (method, rule) -> (url template, request body, outcomes for ACTORS in order)
 # Templates use the ids of the world below: {a} {b} student ids, {tutor} A's tutor,
 # {entry} an entry of A, {sub} A's submitted year 1, {dev} a device token of A, {invite} a
-# valid invitation token (of student B).
+# valid invitation token (of student B), {sess} a web session of A.
 W = "web"
 ROUTES = {
     # Public pages and files
@@ -134,6 +134,23 @@ ROUTES = {
         "/admin/users/{a}/devices/{dev}/revoke",
         {},
         (LOGIN, 403, 403, 403, 403, 302),
+    ),
+    # Your own account: everyone signed in; sessions and devices only their owner's (else 404)
+    ("GET", "/account"): ("/account", None, (LOGIN, 200, 200, 200, 200, 200)),
+    ("POST", "/account/password"): (
+        "/account/password",
+        {"current": "wrong-one!", "password": "short", "confirm": "short"},
+        (LOGIN, 422, 422, 422, 422, 422),
+    ),
+    ("POST", "/account/sessions/<int:session_id>/end"): (
+        "/account/sessions/{sess}/end",
+        {},
+        (LOGIN, 302, 404, 404, 404, 404),
+    ),
+    ("POST", "/account/devices/<int:token_id>/revoke"): (
+        "/account/devices/{dev}/revoke",
+        {},
+        (LOGIN, 302, 404, 404, 404, 404),
     ),
     ("GET", "/admin/import"): ("/admin/import", None, (LOGIN, 403, 403, 403, 403, 200)),
     ("POST", "/admin/import"): (
@@ -251,6 +268,7 @@ def _build_world(app) -> dict:
         sub = submissions.submit(a, 1, dt.date.today())
         _raw, device = tokens.issue_token(a, "A's phone")
         invite = invitations.create_invitation(people["student_b"], people["admin"])
+        _key, web_session = sessions.start(a, "A's laptop")
         db.session.commit()
         ids = {name: user.id for name, user in people.items()}
         return {
@@ -261,6 +279,7 @@ def _build_world(app) -> dict:
             "sub": sub.id,
             "dev": device.id,
             "invite": invite,
+            "sess": web_session.id,
             "ids": ids,
         }
 

@@ -34,6 +34,9 @@ TOO_MANY = "Too many failed sign-in attempts. Wait a few minutes, then try again
 KNOWN_DEVICE_COOKIE = "scanlog_device"
 # A key quiet for this long starts again from nothing.
 _FORGET_AFTER = dt.timedelta(hours=1)
+# "No wait" is stored as a fixed past time, not as the attempt's own clock reading: two workers'
+# readings differ by milliseconds, and one must never make the other's attempt wait.
+_NO_WAIT = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 class Throttled(Exception):
@@ -101,13 +104,13 @@ def _known_device(email: str) -> str | None:
     return str(data["d"])
 
 
-def _delay(attempts: int, free: int) -> dt.timedelta:
-    """How long the next attempt waits after `attempts` attempts without a success."""
+def _next_allowed(now: dt.datetime, attempts: int, free: int) -> dt.datetime:
+    """When the next attempt may come after `attempts` attempts without a success."""
     if attempts < free:
-        return dt.timedelta(0)
+        return _NO_WAIT
     config = current_app.config
     seconds = config["LOGIN_DELAY_SECONDS"] * 2 ** min(attempts - free, 32)
-    return dt.timedelta(seconds=min(seconds, config["LOGIN_DELAY_MAX_SECONDS"]))
+    return now + dt.timedelta(seconds=min(seconds, config["LOGIN_DELAY_MAX_SECONDS"]))
 
 
 def _take_attempt(key: str, free: int) -> None:
@@ -142,7 +145,7 @@ def _take_attempt(key: str, free: int) -> None:
         conn.execute(
             update(table)
             .where(table.c.key == key)
-            .values(next_allowed_at=now + _delay(attempts, free))
+            .values(next_allowed_at=_next_allowed(now, attempts, free))
         )
 
 

@@ -231,3 +231,27 @@ def test_forwarded_for_is_ignored_without_trusted_proxies(database_url, _schema,
         for i in range(3)
     ]
     assert answers == [401, 401, 429]
+
+
+def test_a_key_quiet_for_an_hour_starts_again_and_stale_keys_are_dropped(app, client, make_user):
+    import datetime as dt
+
+    make_user("tutor", email="later@example.org")
+    for _ in range(5):
+        assert sign_in_on_web(client, "later@example.org", WRONG).status_code == 401
+    assert sign_in_on_web(client, "later@example.org", WRONG).status_code == 429
+    with app.app_context():
+        for row in db.session.scalars(db.select(SignInThrottle)):
+            row.last_attempt_at -= dt.timedelta(hours=2)  # the wait itself is still ahead
+        db.session.commit()
+    assert sign_in_on_web(client, "later@example.org", WRONG).status_code == 401
+    assert sign_in_on_web(app.test_client(), "later@example.org").status_code == 302
+    with app.app_context():
+        for row in db.session.scalars(db.select(SignInThrottle)):
+            row.last_attempt_at -= dt.timedelta(hours=2)
+        db.session.commit()
+    assert sign_in_on_web(app.test_client(), "later@example.org").status_code == 302
+    with app.app_context():
+        # Only the key this sign-in touched is left: its address, the attempt given back.
+        (row,) = db.session.scalars(db.select(SignInThrottle))
+        assert (row.key, row.attempts) == ("address:127.0.0.1", 0)

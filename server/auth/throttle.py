@@ -17,6 +17,7 @@ e-mail is under attack from elsewhere.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 import secrets
 
@@ -25,11 +26,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
 from ..models import SignInThrottle, User, normalise_email, utcnow
 from ..services import accounts
 
+log = logging.getLogger(__name__)
 TOO_MANY = "Too many failed sign-in attempts. Wait a few minutes, then try again."
 KNOWN_DEVICE_COOKIE = "scanlog_device"
 # A key quiet for this long starts again from nothing.
@@ -120,33 +123,35 @@ def _take_attempt(key: str, free: int) -> None:
     PostgreSQL the row lock and on SQLite the write lock make concurrent attempts take turns.
     """
     table = SignInThrottle.__table__
-    now = utcnow()
-    with db.engine.begin() as conn:
-        insert = (postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert)(table)
-        conn.execute(
-            insert.values(
-                key=key, attempts=0, last_attempt_at=now, next_allowed_at=now
-            ).on_conflict_do_nothing(index_elements=["key"])
-        )
-        forgotten = table.c.last_attempt_at < now - _FORGET_AFTER
-        attempts = conn.scalar(
-            update(table)
-            .where(table.c.key == key, (table.c.next_allowed_at <= now) | forgotten)
-            .values(
-                attempts=db.case((forgotten, 1), else_=table.c.attempts + 1),
-                last_attempt_at=now,
+    for _try in range(3):  # again if another worker dropped the row as stale meanwhile
+        now = utcnow()
+        with db.engine.begin() as conn:
+            stale = table.c.last_attempt_at < now - _FORGET_AFTER
+            insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+            conn.execute(
+                insert(table)
+                .values(key=key, attempts=0, last_attempt_at=now, next_allowed_at=_NO_WAIT)
+                .on_conflict_do_nothing(index_elements=["key"])
             )
-            .returning(table.c.attempts)
-        )
-        if attempts is None:
+            attempts = conn.scalar(
+                update(table)
+                .where(table.c.key == key, (table.c.next_allowed_at <= now) | stale)
+                .values(
+                    attempts=db.case((stale, 1), else_=table.c.attempts + 1), last_attempt_at=now
+                )
+                .returning(table.c.attempts)
+            )
+            if attempts is not None:
+                conn.execute(
+                    update(table)
+                    .where(table.c.key == key)
+                    .values(next_allowed_at=_next_allowed(now, attempts, free))
+                )
+                return
             wait = conn.scalar(select(table.c.next_allowed_at).where(table.c.key == key))
-            wait = wait.replace(tzinfo=dt.UTC) if wait.tzinfo is None else wait
+        if wait is not None:
             raise Throttled(max(1, math.ceil((wait - now).total_seconds())))
-        conn.execute(
-            update(table)
-            .where(table.c.key == key)
-            .values(next_allowed_at=_next_allowed(now, attempts, free))
-        )
+    raise Throttled(1)
 
 
 def _give_back(key: str) -> None:
@@ -161,6 +166,14 @@ def _give_back(key: str) -> None:
 
 
 def _clear(key: str) -> None:
-    """Forget the attempts on a key after a success."""
+    """Forget the attempts on a key after a success, and keys quiet for an hour (they count for
+    nothing), so that guessed e-mails do not pile up."""
+    table = SignInThrottle.__table__
     with db.engine.begin() as conn:
-        conn.execute(db.delete(SignInThrottle.__table__).where(SignInThrottle.key == key))
+        conn.execute(db.delete(table).where(table.c.key == key))
+    try:
+        # Its own transaction, holding no other lock: it cannot deadlock with an attempt.
+        with db.engine.begin() as conn:
+            conn.execute(db.delete(table).where(table.c.last_attempt_at < utcnow() - _FORGET_AFTER))
+    except DBAPIError:  # only tidying: another worker's tidying got there first
+        log.info("Stale sign-in throttle rows left for the next success to remove.")

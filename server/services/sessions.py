@@ -18,6 +18,12 @@ from ..models import DeviceToken, User, WebSession, utcnow
 
 # Do not write last_seen_at on every page: once a minute is enough to list sessions.
 _TOUCH_EVERY = dt.timedelta(minutes=1)
+# A session unseen this long has ended (a closed browser never signs out).
+IDLE_LIMIT = dt.timedelta(days=14)
+
+
+def _is_live():
+    return WebSession.ended_at.is_(None) & (WebSession.last_seen_at > utcnow() - IDLE_LIMIT)
 
 
 def start(user: User, user_agent: str) -> tuple[str, WebSession]:
@@ -39,7 +45,7 @@ def live(user_id: int, raw: str | None) -> WebSession | None:
         .where(
             WebSession.key_hash == hash_token(raw),
             WebSession.user_id == user_id,
-            WebSession.ended_at.is_(None),
+            _is_live(),
             User.active.is_(True),
         )
     )
@@ -83,7 +89,7 @@ def sessions_of(user: User) -> list[WebSession]:
     return list(
         db.session.scalars(
             select(WebSession)
-            .where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+            .where(WebSession.user_id == user.id, _is_live())
             .order_by(WebSession.last_seen_at.desc(), WebSession.id.desc())
         )
     )

@@ -221,3 +221,19 @@ def test_account_forms_refuse_a_post_without_its_csrf_token(app, make_user, path
 def _user_id(app, email) -> int:
     with app.app_context():
         return db.session.scalar(db.select(User.id).where(User.email == email))
+
+
+def test_a_session_unseen_for_two_weeks_has_ended(app, make_user):
+    """A closed browser never signs out: its session ends after sessions.IDLE_LIMIT unseen."""
+    import datetime as dt
+
+    from server.models import WebSession, utcnow
+    from server.services import sessions
+
+    make_user("tutor", email="old@example.org")
+    browser = _browser(app, "old@example.org")
+    with app.app_context():
+        row = db.session.scalars(db.select(WebSession)).one()
+        row.last_seen_at = utcnow() - sessions.IDLE_LIMIT - dt.timedelta(minutes=1)
+        db.session.commit()
+    assert not _signed_in(browser)

@@ -53,6 +53,14 @@ def _change_password(client, current=PASSWORD, new=NEW_PASSWORD, confirm=None):
     return client.post("/account/password", data=data)
 
 
+def _signed_in_everywhere(app, make_user, email):
+    """An admin, and a tutor with a browser, a copy of its cookie and a phone's token header."""
+    boss = make_user("admin")
+    user = make_user("tutor", email=email)
+    browser = _browser(app, email)
+    return boss, user, browser, _copy(app, browser), _token(app.test_client(), email)
+
+
 def test_a_copied_cookie_stops_working_at_sign_out(app, make_user):
     make_user("tutor", email="tia@example.org")
     browser = _browser(app, "tia@example.org")
@@ -88,11 +96,7 @@ def test_a_password_change_ends_every_other_session_and_every_device(app, make_u
 
 
 def test_a_password_reset_by_invitation_ends_old_cookies_and_devices(app, make_user):
-    boss = make_user("admin")
-    user = make_user("tutor", email="rex@example.org")
-    browser = _browser(app, "rex@example.org")
-    thief = _copy(app, browser)
-    phone = _token(app.test_client(), "rex@example.org")
+    boss, user, browser, thief, phone = _signed_in_everywhere(app, make_user, "rex@example.org")
     with app.app_context():
         raw = invitations.create_invitation(
             db.session.get(User, user.id), db.session.get(User, boss.id)
@@ -107,11 +111,7 @@ def test_a_password_reset_by_invitation_ends_old_cookies_and_devices(app, make_u
 
 
 def test_deactivation_ends_sessions_for_good(app, make_user):
-    boss = make_user("admin")
-    user = make_user("tutor", email="dee@example.org")
-    browser = _browser(app, "dee@example.org")
-    thief = _copy(app, browser)
-    phone = _token(app.test_client(), "dee@example.org")
+    boss, user, browser, thief, phone = _signed_in_everywhere(app, make_user, "dee@example.org")
     for active in (False, True):
         with app.app_context():
             admin_service.set_active(

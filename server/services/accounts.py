@@ -33,10 +33,6 @@ class AccountError(ValueError):
     """A request about accounts that cannot be carried out; the message says why."""
 
 
-class WrongPassword(AccountError):
-    """The current password given to change it is not right."""
-
-
 def find_user_by_email(email: str) -> User | None:
     """The user with this email (case-insensitive), or None."""
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -75,14 +71,12 @@ def replace_password(
 
 def change_password(
     user: User,
-    current: str,
     new: str,
     keep_session: WebSession | None = None,
     keep_token: DeviceToken | None = None,
 ) -> None:
-    """A user changes their own password, proving the current one; the caller commits."""
-    if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
-        raise WrongPassword("The current password is not right.")
+    """A user changes their own password, after the caller has checked the current one through
+    the sign-in throttle (auth.throttle.checked_credentials); the caller commits."""
     replace_password(user, new, keep_session, keep_token)
     audit.record(user, "password_changed", user, "Other sessions and devices signed out.")
 

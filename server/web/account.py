@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired
 
 from ..auth import current_session
 from ..auth import tokens as device_tokens
+from ..auth.throttle import TOO_MANY, Throttled, checked_credentials
 from ..extensions import db
 from ..services import accounts, sessions
 from ..services.accounts import AccountError
@@ -50,13 +51,20 @@ def change_password():
     if not form.validate_on_submit():
         return _render(form, 400 if "csrf_token" in form.errors else 422)
     try:
-        accounts.change_password(
-            current_user, form.current.data, form.password.data, keep_session=current_session()
-        )
+        # Counted like a sign-in, so a stolen session cannot guess the password to keep it.
+        checked, _cookie = checked_credentials(current_user.email, form.current.data)
+    except Throttled as e:
+        form.current.errors.append(TOO_MANY)
+        page, status = _render(form, 429)
+        return page, status, {"Retry-After": str(e.retry_after)}
+    if checked is None:
+        form.current.errors.append("The current password is not right.")
+        return _render(form, 422)
+    try:
+        accounts.change_password(current_user, form.password.data, keep_session=current_session())
     except AccountError as e:
         db.session.rollback()
-        field = form.current if isinstance(e, accounts.WrongPassword) else form.password
-        field.errors.append(str(e))
+        form.password.errors.append(str(e))
         return _render(form, 422)
     db.session.commit()
     flash("Your password is changed. Your other sessions and devices are signed out.", "ok")

@@ -52,3 +52,16 @@ def test_a_refused_change_says_why_and_keeps_the_old_password(
 
 def test_the_account_page_needs_a_sign_in(client):
     assert client.get("/account").headers["Location"].startswith("/signin")
+
+
+def test_guessing_the_current_password_is_throttled_like_a_sign_in(app, make_user):
+    """A stolen session cannot try passwords on the account page without limit."""
+    make_user("tutor", email="eve@example.org")
+    laptop = _browser(app, "eve@example.org")
+    for _ in range(5):
+        assert _change_password(laptop, current="guess-guess-guess").status_code == 422
+    blocked = _change_password(laptop)  # even the right one waits now
+    assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
+    assert "Too many failed sign-in attempts" in blocked.get_data(as_text=True)
+    # The guesses were counted against that browser (it signed in before), not the e-mail.
+    assert _password_works(app, "eve@example.org", PASSWORD)

@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_config
-from .extensions import csrf, db, limiter, login_manager, migrate
+from .extensions import csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,7 +25,6 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(_migrations_dir()))
     login_manager.init_app(app)
     csrf.init_app(app)
-    limiter.init_app(app)
 
     from . import errors, headers
     from .api import bp as api_bp
@@ -41,6 +41,10 @@ def create_app(config: dict | None = None) -> Flask:
     errors.register(app)
     headers.register(app)
     register_cli(app)
+    if app.config["TRUSTED_PROXIES"]:
+        # The client's own address (for the sign-in throttle) from that many proxies' headers.
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     return app
 
 

@@ -38,11 +38,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": _bool(env.get("SESSION_COOKIE_SECURE"), mode == "production"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": True,
-        # Failed sign-ins per (address, email) and per address.
-        "LOGIN_LIMIT": env.get("LOGIN_LIMIT", "5 per 15 minutes"),
-        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "50 per hour"),
+        # Reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", 0)),
+        # Sign-in throttle (server/auth/throttle.py): free attempts per e-mail and per address,
+        # then a wait of LOGIN_DELAY_SECONDS doubling up to LOGIN_DELAY_MAX_SECONDS.
+        "LOGIN_FREE_ATTEMPTS": int(env.get("LOGIN_FREE_ATTEMPTS", 5)),
+        "LOGIN_ADDRESS_FREE_ATTEMPTS": int(env.get("LOGIN_ADDRESS_FREE_ATTEMPTS", 50)),
+        "LOGIN_DELAY_SECONDS": int(env.get("LOGIN_DELAY_SECONDS", 60)),
+        "LOGIN_DELAY_MAX_SECONDS": int(env.get("LOGIN_DELAY_MAX_SECONDS", 900)),
         # A device token unused for this many days stops working (the user signs in again).
         "TOKEN_IDLE_DAYS": int(env.get("TOKEN_IDLE_DAYS", 180)),
         "SKILL_FADE_DAYS": int(env.get("SKILL_FADE_DAYS", 14)),

@@ -30,7 +30,6 @@ def make_app(database_url: str, **overrides):
     config = {
         "ENV": "testing",
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "RATELIMIT_STORAGE_URI": "memory://",
         "SESSION_COOKIE_SECURE": False,
     }
     config.update(overrides)

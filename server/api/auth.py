@@ -2,29 +2,33 @@
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, jsonify, request
 
 from ..auth import tokens
-from ..auth.throttle import mark_failed_sign_in, throttle_sign_in
+from ..auth.throttle import TOO_MANY, Throttled, checked_credentials, set_known_device
 from ..errors import json_error
 from ..extensions import db
 from ..schemas.accounts import TokenRequestSchema, TokenResponseSchema, UserSchema
-from ..services import accounts
 from . import bp, public
 
 
 @bp.post("/auth/token")
 @public
-@throttle_sign_in
 def create_token():
     """Sign a device in: exchange email and password for a bearer token."""
     data = TokenRequestSchema().load(request.get_json())
-    user = accounts.check_credentials(data["email"], data["password"])
+    try:
+        user, known_device = checked_credentials(data["email"], data["password"])
+    except Throttled as e:
+        response = json_error(429, TOO_MANY)
+        response.headers["Retry-After"] = str(e.retry_after)
+        return response
     if user is None:
-        mark_failed_sign_in()
         return json_error(401, "The email or password is not right.")
     raw, _row = tokens.issue_token(user, data["device_name"])
-    return TokenResponseSchema().dump({"token": raw, "user": user}), 201
+    response = jsonify(TokenResponseSchema().dump({"token": raw, "user": user}))
+    set_known_device(response, known_device)
+    return response, 201
 
 
 @bp.delete("/auth/token")

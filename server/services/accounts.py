@@ -10,7 +10,16 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.roles import ROLES, STAFF_ROLES
 from ..extensions import db
-from ..models import ChangeCounter, LogbookSettings, TutorAssignment, User, normalise_email
+from ..models import (
+    ChangeCounter,
+    DeviceToken,
+    LogbookSettings,
+    TutorAssignment,
+    User,
+    WebSession,
+    normalise_email,
+)
+from . import audit, sessions
 
 # Checked against when the email is unknown, so both paths cost the same time.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -45,6 +54,31 @@ def set_password(user: User, password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise AccountError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
     user.password_hash = generate_password_hash(password)
+
+
+def replace_password(
+    user: User,
+    password: str,
+    keep_session: WebSession | None = None,
+    keep_token: DeviceToken | None = None,
+) -> None:
+    """Set a new password and end every web session and device token of the user but the one
+    making the change (a stolen cookie or phone stops working); the caller commits."""
+    set_password(user, password)
+    sessions.end_all(user, keep=keep_session)
+    sessions.revoke_tokens(user, keep=keep_token)
+
+
+def change_password(
+    user: User,
+    new: str,
+    keep_session: WebSession | None = None,
+    keep_token: DeviceToken | None = None,
+) -> None:
+    """A user changes their own password, after the caller has checked the current one through
+    the sign-in throttle (auth.throttle.checked_credentials); the caller commits."""
+    replace_password(user, new, keep_session, keep_token)
+    audit.record(user, "password_changed", user, "Other sessions and devices signed out.")
 
 
 def create_user(

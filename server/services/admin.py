@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from ..auth import tokens
 from ..extensions import db
-from ..models import DeviceToken, LogbookSettings, TutorAssignment, User, normalise_email, utcnow
-from . import accounts, audit
+from ..models import DeviceToken, LogbookSettings, TutorAssignment, User, normalise_email
+from . import accounts, audit, sessions
 from .accounts import AccountError
 
 
@@ -114,9 +114,9 @@ def set_active(admin: User, user: User, active: bool) -> None:
         return
     user.active = active
     if not active:
-        for row in device_tokens(user):
-            if row.revoked_at is None:
-                row.revoked_at = utcnow()
+        # For good: reactivating later revives neither the old cookies nor the old tokens.
+        sessions.end_all(user)
+        sessions.revoke_tokens(user)
     audit.record(admin, "reactivated" if active else "deactivated", user)
 
 

@@ -58,7 +58,7 @@ def find_valid(raw: str) -> Invitation | None:
 def accept(invitation: Invitation, password: str) -> User:
     """Set the user's password and use up the link (the caller commits); raises AccountError."""
     user = invitation.user
-    accounts.set_password(user, password)
+    accounts.replace_password(user, password)  # a reset: every old cookie and device ends
     invitation.used_at = utcnow()
     audit.record(user, "password_set", user, "Password set through an invitation link.")
     return user

@@ -7,6 +7,7 @@ from flask import Blueprint
 bp = Blueprint("web", __name__)
 
 from . import (  # noqa: E402,F401  (modules register their routes on bp)
+    account,
     admin_actions,
     admin_import,
     admin_users,

@@ -21,7 +21,7 @@ def _back(user: User, message: str, category: str = "ok"):
     return redirect(url_for("web.user", user_id=user.id))
 
 
-def _checked_action() -> None:
+def checked_action() -> None:
     """Refuse a button post whose form (CSRF) does not validate."""
     if not ActionForm().validate_on_submit():
         abort(400)
@@ -73,7 +73,7 @@ def assign_tutor(user_id: int):
 @roles_required("admin")
 def unassign_tutor(user_id: int, tutor_id: int):
     """Remove a tutor from a student."""
-    _checked_action()
+    checked_action()
     user, tutor = get_user(user_id), get_user(tutor_id)
     admin.unassign(current_user, tutor, user)
     db.session.commit()
@@ -84,7 +84,7 @@ def unassign_tutor(user_id: int, tutor_id: int):
 @roles_required("admin")
 def invite(user_id: int):
     """Make a new one-time link for the user to set a password (older links stop working)."""
-    _checked_action()
+    checked_action()
     user = get_user(user_id)
     if not user.active:
         return _back(user, "Reactivate the account before inviting.", "error")
@@ -97,7 +97,7 @@ def invite(user_id: int):
 @roles_required("admin")
 def toggle_active(user_id: int):
     """Deactivate (signing out every device) or reactivate a user."""
-    _checked_action()
+    checked_action()
     user = get_user(user_id)
     try:
         admin.set_active(current_user, user, not user.active)
@@ -112,7 +112,7 @@ def toggle_active(user_id: int):
 @roles_required("admin")
 def revoke_device(user_id: int, token_id: int):
     """Revoke one device token of a user."""
-    _checked_action()
+    checked_action()
     user = get_user(user_id)
     row = admin.revoke_device(current_user, user, token_id)
     if row is None:

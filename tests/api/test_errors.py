@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from server.extensions import db
 from server.models import User
+from tests.web.conftest import sign_in_client
 
 HALF = "half@example.org"
 
@@ -260,9 +261,7 @@ def test_500_page_after_a_database_error_for_a_signed_in_tutor(app_with_probe_ro
     app = app_with_probe_routes
     tutor = make_user("tutor", name="Tess Tutor")
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(tutor.id)
-        session["_fresh"] = True
+    sign_in_client(app, client, tutor.id)
     response = client.get("/_probe/clash")
     assert response.status_code == 500 and response.mimetype == "text/html"
     page = response.get_data(as_text=True)

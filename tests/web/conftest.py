@@ -12,15 +12,29 @@ def csrf_from(html: str) -> str:
     return re.search(r'name="csrf_token"[^>]*?value="([^"]+)"', html).group(1)
 
 
+def sign_in_client(app, client, user_id: int) -> None:
+    """Sign a test client in as a user without the form: a real server-side session row."""
+    from server.auth import SESSION_KEY
+    from server.extensions import db
+    from server.models import User
+    from server.services import sessions
+
+    with app.app_context():
+        raw, _row = sessions.start(db.session.get(User, user_id), "pytest")
+        db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user_id)
+        session["_fresh"] = True
+        session[SESSION_KEY] = raw
+
+
 class WebSession:
     """A test client signed in as one user, posting forms as a browser would."""
 
     def __init__(self, client, user):
         self.client = client
         self.user = user
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+        sign_in_client(client.application, client, user.id)
 
     def get(self, path, **kwargs):
         """GET a page."""

@@ -18,8 +18,9 @@ import pytest
 from server.auth import tokens
 from server.extensions import db
 from server.models import DeviceToken, User
-from server.services import accounts, invitations, submissions
+from server.services import accounts, invitations, sessions, submissions
 from tests.conftest import make_app, wipe
+from tests.web.conftest import sign_in_client
 
 LOGIN = "login"
 ACTORS = ("anonymous", "student_a", "student_b", "tutor_a", "tutor_other", "admin")
@@ -31,7 +32,7 @@ CSV = (
 # (method, rule) -> (url template, request body, outcomes for ACTORS in order)
 # Templates use the ids of the world below: {a} {b} student ids, {tutor} A's tutor,
 # {entry} an entry of A, {sub} A's submitted year 1, {dev} a device token of A, {invite} a
-# valid invitation token (of student B).
+# valid invitation token (of student B), {sess} a web session of A.
 W = "web"
 ROUTES = {
     # Public pages and files
@@ -134,6 +135,23 @@ ROUTES = {
         {},
         (LOGIN, 403, 403, 403, 403, 302),
     ),
+    # Your own account: everyone signed in; sessions and devices only their owner's (else 404)
+    ("GET", "/account"): ("/account", None, (LOGIN, 200, 200, 200, 200, 200)),
+    ("POST", "/account/password"): (
+        "/account/password",
+        {"current": "wrong-one!", "password": "short", "confirm": "short"},
+        (LOGIN, 422, 422, 422, 422, 422),
+    ),
+    ("POST", "/account/sessions/<int:session_id>/end"): (
+        "/account/sessions/{sess}/end",
+        {},
+        (LOGIN, 302, 404, 404, 404, 404),
+    ),
+    ("POST", "/account/devices/<int:token_id>/revoke"): (
+        "/account/devices/{dev}/revoke",
+        {},
+        (LOGIN, 302, 404, 404, 404, 404),
+    ),
     ("GET", "/admin/import"): ("/admin/import", None, (LOGIN, 403, 403, 403, 403, 200)),
     ("POST", "/admin/import"): (
         "/admin/import",
@@ -209,7 +227,7 @@ def _rules(app) -> set[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def authz_app(database_url, _schema):
     """An app with CSRF and sign-in throttling off, so these checks see authorization alone."""
-    limits = {"LOGIN_LIMIT": "1000 per minute", "LOGIN_LIMIT_PER_ADDRESS": "1000 per minute"}
+    limits = {"LOGIN_FREE_ATTEMPTS": 1000, "LOGIN_ADDRESS_FREE_ATTEMPTS": 1000}
     app = make_app(database_url, WTF_CSRF_ENABLED=False, **limits)
     yield app
     wipe(app)
@@ -257,6 +275,7 @@ def _build_world(app) -> dict:
         sub = submissions.submit(a, 1, dt.date.today())
         _raw, device = tokens.issue_token(a, "A's phone")
         invite = invitations.create_invitation(people["student_b"], people["admin"])
+        _key, web_session = sessions.start(a, "A's laptop")
         db.session.commit()
         ids = {name: user.id for name, user in people.items()}
         return {
@@ -267,6 +286,7 @@ def _build_world(app) -> dict:
             "sub": sub.id,
             "dev": device.id,
             "invite": invite,
+            "sess": web_session.id,
             "ids": ids,
         }
 
@@ -277,9 +297,7 @@ def _client_for(app, actor: str, world: dict):
     if actor == "anonymous":
         return client, {}
     user_id = world["ids"][actor]
-    with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+    sign_in_client(app, client, user_id)
     with app.app_context():
         raw, _ = tokens.issue_token(db.session.get(User, user_id), "authz")
     return client, {"Authorization": f"Bearer {raw}"}

@@ -94,6 +94,10 @@ def test_every_page_has_no_axe_violations(server, new_laptop):
     tutor_page.get_by_role("button", name="Add comment").click()  # empty: shows the error
     expect(tutor_page.locator("#body-error")).to_be_visible()
     _check(tutor_page, "", found)
+    _check(tutor_page, "/account", found)
+    tutor_page.get_by_role("button", name="Change password").click()  # empty: the errors
+    expect(tutor_page.locator("#current-error")).to_be_visible()
+    _check(tutor_page, "", found)
 
     admin_page = new_laptop(bypass_csp=True)
     web_sign_in(admin_page, "ada@example.org")
@@ -117,7 +121,7 @@ def test_every_page_has_no_axe_violations(server, new_laptop):
     # On a phone the pages fit the screen (wide tables scroll inside their own box).
     phone = new_laptop(viewport={"width": 390, "height": 844})
     web_sign_in(phone, "tess@example.org")
-    for path in ("/staff", f"/students/{sam.id}", entry_href):
+    for path in ("/staff", f"/students/{sam.id}", entry_href, "/account"):
         phone.goto(path)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
 

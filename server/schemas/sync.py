@@ -10,20 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from .comments import CommentSchema
 from .entries import EntryInSchema, EntrySchema, RowSchema
-from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Value, Version
+from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Value, Version, no_identifiers
+from .strict import StrictSchema
 
 MAX_OPS = 100
 
 
-class OpEnvelopeSchema(Schema):
+class OpEnvelopeSchema(StrictSchema):
     """One push operation, without its entry (checked apart, so its errors stay flat)."""
-
-    class Meta:
-        unknown = RAISE
 
     op_id = Uuid(required=True)
     entry_id = Uuid(required=True)
@@ -113,13 +111,12 @@ class OpField(fields.Nested):
         return load_op(value)
 
 
-class PushSchema(Schema):
+class PushSchema(StrictSchema):
     """POST /sync/push body (as documented); load it inside `fields.today_for_load(today)`."""
 
-    class Meta:
-        unknown = RAISE
-
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    device_id = fields.String(
+        required=True, validate=[validate.Length(min=1, max=100), no_identifiers]
+    )
     ops = fields.List(
         OpField(),
         required=True,

@@ -12,6 +12,7 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..domain.identifiers import identifier_messages
 from .comments import CommentSchema
 from .entries import EntryInSchema, EntrySchema, RowSchema
 from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Value, Version, no_identifiers
@@ -77,6 +78,8 @@ def load_op(raw: Any) -> LoadedOp:
         op.errors = e.normalized_messages()  # an op that is not an object: under "_schema"
         if "op_id" not in op.errors:
             op.op_id = raw_op_id  # still remembered, so a retry gets the same answer
+        elif op.reply_id is not None and identifier_messages(op.reply_id):
+            op.reply_id = None  # an op_id that is no UUID is echoed, unless it holds an identifier
         return op
     op.op_id, op.entry_id = envelope["op_id"], envelope["entry_id"]
     op.kind, op.base_version = envelope["kind"], envelope["base_version"]

@@ -118,6 +118,17 @@ def test_an_unknown_field_name_is_never_echoed_or_stored(app, client, header, wh
     assert NHS_DIGITS not in stored.replace(" ", "")
 
 
+def test_an_op_id_holding_an_identifier_is_not_echoed(app, client, header):
+    """A malformed op_id is echoed so the device can match the answer, unless it is identifying."""
+    odd, identifying = upsert(new_id(), op_id="op-1"), upsert(new_id(), op_id=f"NHS {NHS}")
+
+    response = push(client, header, [odd, identifying])
+
+    assert [r["op_id"] for r in response.get_json()["results"]] == ["op-1", None]
+    assert NHS not in response.get_data(as_text=True)
+    assert NHS not in json.dumps([(o.op_id, o.errors) for o in _stored_ops(app)])
+
+
 def test_two_unknown_fields_are_counted_not_named(client, header):
     """The count says how many; no name is repeated."""
     op = upsert(new_id())

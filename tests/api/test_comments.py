@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.extensions import db
 from server.schemas.strict import UNKNOWN_FIELDS as UNKNOWN
-from server.services import accounts
 from tests.sync.helpers import check_integrity, delete, new_id, pull_all, push_ok, upsert
 
 
@@ -16,16 +14,6 @@ def entry_id(client, header):
     eid = new_id()
     push_ok(client, header, [upsert(eid)])
     return eid
-
-
-@pytest.fixture
-def tutor(app, student, make_user):
-    """A tutor assigned to the student."""
-    tutor = make_user("tutor", name="Dr Priya Shah")
-    with app.app_context():
-        accounts.assign_tutor(tutor.email, student.email)
-        db.session.commit()
-    return tutor
 
 
 def post(client, header, entry_id, body):

@@ -19,7 +19,6 @@ from werkzeug.serving import make_server
 from server.extensions import db
 from server.models import Comment, DeviceToken, Entry, SyncOp
 from server.schemas.strict import UNKNOWN_FIELDS
-from server.services import accounts
 from tests.conftest import PASSWORD
 from tests.sync.helpers import PUSH, new_id, push, push_ok, upsert
 
@@ -48,16 +47,6 @@ def _stored_ops(app) -> list[SyncOp]:
 def _entries(app) -> list[Entry]:
     with app.app_context():
         return list(db.session.scalars(select(Entry)))
-
-
-@pytest.fixture
-def tutor(app, student, make_user):
-    """A tutor assigned to the student."""
-    tutor = make_user("tutor", name="Dr Priya Shah")
-    with app.app_context():
-        accounts.assign_tutor(tutor.email, student.email)
-        db.session.commit()
-    return tutor
 
 
 @pytest.mark.parametrize("field", TEXT_FIELDS)

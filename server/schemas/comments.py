@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import Schema, fields
 
 from .fields import Text, UTCDateTime
+from .strict import StrictSchema
 
 COMMENT_MAX = 2000
 
@@ -24,10 +25,7 @@ class CommentSchema(Schema):
         return comment.author.name if comment.author is not None else "A former tutor"
 
 
-class CommentInSchema(Schema):
+class CommentInSchema(StrictSchema):
     """POST /entries/<id>/comments body."""
-
-    class Meta:
-        unknown = RAISE
 
     body = Text(COMMENT_MAX, min_length=1, required=True)

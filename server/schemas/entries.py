@@ -7,7 +7,7 @@ contract's fields only (never owner_id or device_id).
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields
+from marshmallow import Schema, fields
 
 from ..models import NOTES_MAX, PROMPT_MAX
 from .fields import (
@@ -19,20 +19,18 @@ from .fields import (
     UTCDateTime,
     Uuid,
 )
+from .strict import StrictSchema
 
 
 def _prompt() -> Text:
     return Text(PROMPT_MAX, load_default="", metadata={"description": "Optional plain text."})
 
 
-class EntryInSchema(Schema):
+class EntryInSchema(StrictSchema):
     """The entry a device sends in an upsert: the fields it owns, nothing else.
 
     Load it inside `fields.today_for_load(today)`: the scan date may not be in the future.
     """
-
-    class Meta:
-        unknown = RAISE
 
     id = Uuid(metadata={"description": "Optional; if given, equals the op's entry_id."})
     scanned_on = ScanDate(required=True)

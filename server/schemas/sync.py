@@ -10,20 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from ..domain.identifiers import identifier_messages
 from .comments import CommentSchema
 from .entries import EntryInSchema, EntrySchema, RowSchema
-from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Value, Version
+from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Value, Version, no_identifiers
+from .strict import StrictSchema
 
 MAX_OPS = 100
 
 
-class OpEnvelopeSchema(Schema):
+class OpEnvelopeSchema(StrictSchema):
     """One push operation, without its entry (checked apart, so its errors stay flat)."""
-
-    class Meta:
-        unknown = RAISE
 
     op_id = Uuid(required=True)
     entry_id = Uuid(required=True)
@@ -79,6 +78,8 @@ def load_op(raw: Any) -> LoadedOp:
         op.errors = e.normalized_messages()  # an op that is not an object: under "_schema"
         if "op_id" not in op.errors:
             op.op_id = raw_op_id  # still remembered, so a retry gets the same answer
+        elif op.reply_id is not None and identifier_messages(op.reply_id):
+            op.reply_id = None  # an op_id that is no UUID is echoed, unless it holds an identifier
         return op
     op.op_id, op.entry_id = envelope["op_id"], envelope["entry_id"]
     op.kind, op.base_version = envelope["kind"], envelope["base_version"]
@@ -113,13 +114,12 @@ class OpField(fields.Nested):
         return load_op(value)
 
 
-class PushSchema(Schema):
+class PushSchema(StrictSchema):
     """POST /sync/push body (as documented); load it inside `fields.today_for_load(today)`."""
 
-    class Meta:
-        unknown = RAISE
-
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    device_id = fields.String(
+        required=True, validate=[validate.Length(min=1, max=100), no_identifiers]
+    )
     ops = fields.List(
         OpField(),
         required=True,

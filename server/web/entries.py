@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from ..domain.identifiers import warning_messages
 from ..domain.roles import ROLES, STAFF_ROLES
 from ..extensions import db
 from ..models import Entry
@@ -21,6 +22,17 @@ def visible_entry(student_id: int, entry_id: str) -> tuple:
     if entry is None or entry.owner_id != student.id or entry.deleted:
         abort(404)
     return student, entry
+
+
+@bp.app_template_filter("identifier_warnings")
+def identifier_warnings(entry) -> list[tuple[str, str]]:
+    """(field, message) for each lower-confidence identifier in the entry's texts, to check."""
+    # Computed on display: the matcher is pure and quick, and what it flags may change with it.
+    return [
+        (name.replace("_", " ").capitalize(), message)
+        for name in record_search.TEXT_FIELDS
+        for message in warning_messages(getattr(entry, name))
+    ]
 
 
 def render_entry(student, entry, form: CommentForm | None = None, status: int = 200):

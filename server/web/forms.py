@@ -13,8 +13,16 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from ..domain.identifiers import describe, find_identifiers, high_confidence
 from ..domain.roles import ROLE_NAMES, ROLES
 from ..services.accounts import REGION_MINIMUM_MAX
 
@@ -39,6 +47,20 @@ class WholeNumberField(IntegerField):
             raise ValueError(self.invalid_message) from e
 
 
+def no_identifiers(form, field) -> None:
+    """Refuse a text with a likely patient identifier, naming the field and the kind only."""
+    found = [f for f in find_identifiers(field.data) if high_confidence(f)]
+    if not found:
+        return
+    # The page shown again keeps the rest of the text to edit, never the identifier itself.
+    text = field.data
+    for finding in reversed(found):
+        text = text[: finding.start] + text[finding.end :]
+    field.data = text
+    messages = dict.fromkeys(describe(f) for f in found)
+    raise ValidationError(f"{field.label.text}: {' '.join(messages)}")
+
+
 class ActionForm(FlaskForm):
     """A button-only form (submit, sign off, revoke, deactivate ...): just the CSRF token."""
 
@@ -47,14 +69,17 @@ class CommentForm(FlaskForm):
     """Feedback on one entry."""
 
     body = TextAreaField(
-        "Comment", validators=[DataRequired("Write a comment first."), Length(max=2000)]
+        "Comment",
+        validators=[DataRequired("Write a comment first."), Length(max=2000), no_identifiers],
     )
 
 
 class DecisionForm(FlaskForm):
     """Sign off or return a submitted logbook, with an optional (for returns, required) note."""
 
-    comment = TextAreaField("Comment for the student", validators=[Length(max=2000)])
+    comment = TextAreaField(
+        "Comment for the student", validators=[Length(max=2000), no_identifiers]
+    )
 
 
 class UserForm(FlaskForm):

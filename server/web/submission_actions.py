@@ -53,7 +53,10 @@ def _decide(submission_id: int, decide, done: str):
     row = _submission_for_tutor(submission_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        abort(400)
+        if form.csrf_token.errors or not form.comment.errors:
+            abort(400)
+        flash(" ".join(form.comment.errors), "error")  # the field and the kind, never the text
+        return _to_period(row.student_id, row.period)
     try:
         decide(current_user, row, form.comment.data)
     except SubmissionError as e:

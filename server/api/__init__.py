@@ -46,4 +46,4 @@ def _authenticate():
     return None
 
 
-from . import auth, comments, openapi, progress, students, submissions, sync, vocabulary  # noqa: E402,F401  (modules register their routes on bp)
+from . import auth, comments, exports, openapi, progress, students, submissions, sync, vocabulary  # noqa: E402,F401  (modules register their routes on bp)

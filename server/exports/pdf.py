@@ -232,7 +232,7 @@ def _record(year: YearRecord) -> list:
                 "Yes" if e.critical_incident else "",
             ]
         )
-    table = LongTable(rows, colWidths=COLUMNS, repeatRows=1, splitByRow=True)
+    table = LongTable(rows, colWidths=COLUMNS, repeatRows=1, splitByRow=True, splitInRow=True)
     style = _grid()
     style.add("FONT", (0, 1), (-1, -1), "Vera", SMALL.fontSize, SMALL.leading)
     table.setStyle(style)

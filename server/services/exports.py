@@ -86,7 +86,9 @@ def _sign_offs(rows: list[Submission]) -> dict[tuple[int, int], SignOff]:
     latest: dict[tuple[int, int], Submission] = {}
     for row in sorted(rows, key=lambda r: r.id):
         latest[(row.student_id, row.period)] = row
-    names = _people({r.submitted_by_id for r in latest.values()} | {r.decided_by_id for r in latest.values()})
+    names = _people(
+        {r.submitted_by_id for r in latest.values()} | {r.decided_by_id for r in latest.values()}
+    )
     return {
         key: SignOff(
             state=r.state,
@@ -141,7 +143,9 @@ def cohort_export(viewer: User, today: dt.date) -> list[CohortYearRow]:
         .order_by(User.name, User.id)
     ).all()
     ids = [s.id for s in students]
-    rows = db.session.scalars(select(Submission).where(Submission.student_id.in_(ids))) if ids else []
+    rows = (
+        db.session.scalars(select(Submission).where(Submission.student_id.in_(ids))) if ids else []
+    )
     signed = _sign_offs(list(rows))
     out = []
     for student in students:

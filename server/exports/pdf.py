@@ -37,8 +37,7 @@ from reportlab.platypus import (
 
 from ..domain import vocabulary
 from ..services.exports import LogbookExport, SignOff, YearRecord
-from ..web.filters import STATUS_WORDS
-from . import short_label
+from . import short_label, status_word
 from .chart import cumulative_chart
 
 _FONTS = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
@@ -146,7 +145,7 @@ def _cover(export: LogbookExport, year: YearRecord, extra_lines: Sequence[str] |
         ),
         (f"Year {r.number}", f"{day(r.starts_on)} – {day(r.ends_on)}"),
         ("Scans", f"{r.count} of {r.target} (target ≥ {r.target} a year)"),
-        ("Status", STATUS_WORDS.get(r.status, r.status)),
+        ("Status", status_word(r.status)),
     ]
     if r.projected_count is not None:
         people.append(("Projected", f"{r.projected_count} by {day(r.ends_on)}"))

@@ -15,8 +15,7 @@ from collections.abc import Callable, Sequence
 from ..domain import vocabulary
 from ..domain.logbook_import import FIELD_LABELS
 from ..services.exports import LogbookExport
-from ..web.filters import STATUS_WORDS
-from . import short_label
+from . import short_label, status_word
 
 Column = tuple[str, Callable]  # (header, value of a row)
 
@@ -57,7 +56,7 @@ COHORT_COLUMNS: list[Column] = [
     ("Ends", lambda r: r.report.ends_on),
     ("Scans", lambda r: r.report.count),
     ("Target", lambda r: r.report.target),
-    ("Status", lambda r: STATUS_WORDS.get(r.report.status, r.report.status)),
+    ("Status", lambda r: status_word(r.report.status)),
     ("Projected", lambda r: r.report.projected_count),
     ("Submission", lambda r: r.sign_off.state_label if r.sign_off else "Not submitted"),
     ("Submitted on", lambda r: _day(r.sign_off.submitted_at) if r.sign_off else None),

@@ -90,8 +90,25 @@ REGION_WORDS = {
         "wrist|hand|finger|thumb|cts|carpal tunnel|de quervain|de quervains|"
         "trigger finger|cmcj|mcp|mcpj|pip|tfcc|wrist hand"
     ),
-    "hip_groin": ("hip", "groin", "greater trochanter", "gtps", "trochanteric", "hip groin"),
-    "knee": ("knee", "patella", "patellar tendon", "meniscus", "bakers cyst", "mcl", "lcl"),
+    "hip_groin": (
+        "hip",
+        "hips",
+        "groin",
+        "greater trochanter",
+        "gtps",
+        "trochanteric",
+        "hip groin",
+    ),
+    "knee": (
+        "knee",
+        "knees",
+        "patella",
+        "patellar tendon",
+        "meniscus",
+        "bakers cyst",
+        "mcl",
+        "lcl",
+    ),
     "ankle_foot": _words(
         "ankle|foot|achilles|plantar fascia|plantar fasciitis|morton|mortons neuroma|heel|"
         "toe|mtp|mtpj|ankle foot"

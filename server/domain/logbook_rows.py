@@ -149,8 +149,8 @@ def parse_table(
         values = _row_fields(cells, out.columns)
         if _blank(cells) or words.header_field(values.get("scanned_on")) == "scanned_on":
             continue  # blank, or the header repeated (a table per page in Word)
-        if words._cell_text(values.get("scanned_on")) == "" and _is_total(cells):
-            continue
+        if _is_total(cells) and not _dated(values):
+            continue  # a totals row under the table
         if i == header_at + 1 and found and not _dated(values):
             continue  # the merged header's second row
         out.rows.append(_parse_row(i + 1, values, word_map, out))
@@ -194,10 +194,12 @@ def _side_or_activity(word: str) -> bool:
 def _parse_row(number: int, values: dict, word_map: dict, out: ParsedTable) -> ParsedRow:
     errors: list[str] = []
     for name, value in values.items():
+        if name == "entry_id":
+            continue  # never stored as text: a UUID or nothing
         for message in identifier_messages(value if isinstance(value, str) else None):
             errors.append(f"Row {number}, {FIELD_LABELS[name].lower()}: {message}")
     if errors:  # never read further into a row that holds an identifier
-        return ParsedRow(number, None, tuple(errors))
+        return ParsedRow(number, None, ("; ".join(errors),))
     fields: dict = {}
     try:
         fields["scanned_on"] = words.parse_uk_date(values.get("scanned_on"))
@@ -231,7 +233,7 @@ def _parse_row(number: int, values: dict, word_map: dict, out: ParsedTable) -> P
         fields[name] = text
     fields["critical_incident"] = words.read_flag(values.get("critical_incident"))
     if errors:
-        return ParsedRow(number, None, tuple(f"Row {number}: {e}" for e in errors))
+        return ParsedRow(number, None, (f"Row {number}: " + " ".join(errors),))
     source = values.get("entry_id") or None
     return ParsedRow(number, fields, source_id=source if _is_uuid(source) else None)
 

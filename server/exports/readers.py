@@ -11,7 +11,7 @@ import csv
 import io
 import zipfile
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # as MAX_CONTENT_LENGTH: the web refuses more anyway
 MAX_ROWS = 20_000
 KINDS = {"csv": "CSV", "xlsx": "Excel workbook (.xlsx)", "docx": "Word document (.docx)"}
 

@@ -250,6 +250,9 @@ def test_the_cohort_table_has_a_row_per_student_per_year(app, make_user):
         ("Bob", n) for n in (1, 2, 3)
     ]
     assert {r.name for r in mine} == {"Ann"}
+    with app.app_context():  # the cohort's one-query tally gives the student page's figures
+        report = progress.student_progress(db.session.get(User, a.id), TODAY)
+    assert [r.report for r in rows if r.name == "Ann"] == list(report.periods)
     table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert table[0]["Scans"] == "12" and table[0]["Target"] == "300"
     assert table[0]["Status"] == "Target missed" and table[0]["Submission"] == "Not submitted"

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import clock
+from .cli_logbook import logbook_cli
 from .commands.backup import backup_command
 from .commands.retention import retention_command
 from .domain.roles import ROLES
@@ -92,3 +93,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
     app.cli.add_command(retention_command)
+    app.cli.add_command(logbook_cli)

@@ -49,7 +49,8 @@ def _authenticate():
 from . import (  # noqa: E402,F401  (modules register their routes on bp)
     auth,
     comments,
-    me_export,  # noqa: E402,F401
+    exports,
+    me_export,
     openapi,
     progress,
     students,

@@ -213,6 +213,37 @@ ROUTES = {
         (LOGIN, 200, 200, 403, 403, 403),
     ),
     ("GET", "/api/v1/me/export"): ("/api/v1/me/export", None, (401, 200, 200, 403, 403, 403)),
+    # Logbook exports and imports (issue 10)
+    ("GET", "/students/<int:student_id>/export"): (
+        "/students/{a}/export?format=csv&period=1",
+        None,
+        (LOGIN, 200, 404, 200, 404, 200),
+    ),
+    ("GET", "/cohort/export"): (
+        "/cohort/export?format=csv",
+        None,
+        (LOGIN, 403, 403, 200, 200, 200),
+    ),
+    ("GET", "/students/<int:student_id>/import"): (
+        "/students/{a}/import",
+        None,
+        (LOGIN, 200, 404, 403, 403, 200),
+    ),
+    ("POST", "/students/<int:student_id>/import"): (
+        "/students/{a}/import",
+        {},
+        (LOGIN, 422, 404, 403, 403, 422),
+    ),
+    ("GET", "/api/v1/logbook/export"): (
+        "/api/v1/logbook/export?format=csv",
+        None,
+        (401, 200, 200, 403, 403, 403),
+    ),
+    ("GET", "/api/v1/students/<int:student_id>/export"): (
+        "/api/v1/students/{a}/export?format=csv",
+        None,
+        (401, 403, 403, 200, 404, 200),
+    ),
 }
 
 

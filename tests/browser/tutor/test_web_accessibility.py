@@ -65,6 +65,9 @@ def _world(app):
     return admin, tutor, sam, raw
 
 
+OLD_LOGBOOK = b"Date,Region,Notes\n14/03/2026,popliteal fossa,Baker's cyst\n31/09/2025,knee,\n"
+
+
 def test_every_page_has_no_axe_violations(server, new_laptop):
     app = server.app
     admin, tutor, sam, invite = _world(app)
@@ -80,6 +83,19 @@ def test_every_page_has_no_axe_violations(server, new_laptop):
     _check(student, "", found)
     entry_href = student.locator(".record-table tbody tr td a").first.get_attribute("href")
     _check(student, entry_href, found)
+    _check(student, f"/students/{sam.id}/import", found)  # the logbook import: upload
+    student.set_input_files(
+        "#file",
+        files=[{"name": "old.csv", "mimeType": "text/csv", "buffer": OLD_LOGBOOK}],
+    )
+    student.get_by_role("button", name="Check the file").click()
+    expect(student.get_by_text("nothing has been written yet")).to_be_visible()
+    _check(student, "", found)  # the preview: a bad row, a word to map, the columns
+    student.select_option("#word-0", "knee")
+    student.get_by_role("button", name="Check again").click()
+    student.get_by_role("button", name="Import 1 entry").click()
+    expect(student.get_by_text("1 entry added")).to_be_visible()
+    _check(student, "", found)
 
     tutor_page = new_laptop(bypass_csp=True)
     web_sign_in(tutor_page, "tess@example.org")

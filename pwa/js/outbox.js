@@ -78,8 +78,8 @@ export function refusedRecord(op, local) {
  * server (with its receipt). `feedback` is {comments, unread} for the entry.
  */
 export function entryState(entry, feedback = {}) {
-  if (entry._conflict) return { key: 'attention', label: 'Needs attention', detail: 'Changed on two devices: choose which to keep.' };
-  if (entry._attention) return { key: 'attention', label: 'Needs attention', detail: entry._attention.message };
+  if (entry._conflict) return { key: 'attention', label: 'Needs attention', reason: 'Conflict', detail: 'Changed on two devices: choose which to keep.' };
+  if (entry._attention) return { key: 'attention', label: 'Needs attention', reason: 'Refused', detail: entry._attention.message };
   if (entry._pending || !entry.version) return { key: 'phone', label: 'On this phone', detail: 'Waiting to sync.' };
   const receipt = `Arrived ${(entry.updated_at || '').slice(0, 16).replace('T', ' ')} UTC, version ${entry.version}.`;
   if (feedback.comments || entry.check) return { key: 'tutor', label: 'Seen by your tutor', detail: receipt };

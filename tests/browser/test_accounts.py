@@ -80,7 +80,9 @@ def test_another_user_never_sends_the_first_users_queue(phone, student, server):
     page.wait_for_selector("#signin")
     with server.app.app_context():
         alex = db.session.query(User).filter_by(email="alex@example.org").one()
-        phone_tokens = [t for t in tokens.tokens_of(alex) if t.device_name == "Chrome on Android"]
+        phone_tokens = [
+            t for t in tokens.tokens_of(alex) if t.device_name == "Pixel 7 (Chrome on Android)"
+        ]
         assert [bool(t.revoked_at) for t in phone_tokens] == [True], "sign-out revokes it"
     page.fill("#email", "sam@example.org")
     page.fill("#password", PASSWORD)

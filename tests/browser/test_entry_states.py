@@ -39,6 +39,11 @@ QUEUE_FUTURE_ENTRY = """async () => {
 }"""
 
 
+def _api(app):
+    """A test client and the student's API header (another device of the same student)."""
+    return app.test_client(), {"Authorization": f"Bearer {api_token(app)}"}
+
+
 def test_a_refused_entry_never_reads_as_synced(phone, student, server):
     page = phone.new_page()
     sign_in(page)
@@ -107,8 +112,7 @@ def test_undo_of_a_synced_delete_keeps_the_entry_id_and_its_comments(phone, stud
     synced(page)
     [back] = server_entries(server.app)
     assert (back["id"], back["deleted"], back["version"]) == (row["id"], False, 3)
-    client = server.app.test_client()
-    headers = {"Authorization": f"Bearer {api_token(server.app)}"}
+    client, headers = _api(server.app)
     comments = client.get("/api/v1/sync/pull?since=0", headers=headers).get_json()["comments"]
     assert [c["id"] for c in comments] == [first["id"], second["id"]]
     page.locator(".entry-item", has_text="Shoulder").click()
@@ -121,8 +125,7 @@ def test_restore_from_the_tombstone_keeps_the_id(phone, student, server):
     log_scan(page, region="knee", notes="deleted elsewhere")
     synced(page)
     [row] = server_entries(server.app)
-    client = server.app.test_client()
-    headers = {"Authorization": f"Bearer {api_token(server.app)}"}
+    client, headers = _api(server.app)
     op = {"op_id": new_id(), "entry_id": row["id"], "kind": "delete", "base_version": 1}
     client.post("/api/v1/sync/push", json={"device_id": "tablet", "ops": [op]}, headers=headers)
     synced(page)
@@ -164,8 +167,7 @@ def test_a_refused_delete_no_longer_hides_the_entry(phone, student, server):
 
 
 def _push_many(app, count: int) -> None:
-    headers = {"Authorization": f"Bearer {api_token(app)}"}
-    client = app.test_client()
+    client, headers = _api(app)
     for start in range(0, count, 100):
         ops = [
             upsert(new_id(), notes=f"scan number {i:03d}", scanned_on=RECENT)
@@ -246,8 +248,7 @@ WIPE_ENTRIES = """async (name) => {
 
 
 def test_a_wiped_local_copy_is_refilled_and_the_outbox_is_pushed_first(phone, student, server):
-    headers = {"Authorization": f"Bearer {api_token(server.app)}"}
-    client = server.app.test_client()
+    client, headers = _api(server.app)
     ops = [upsert(new_id(), notes=f"older {i}", scanned_on=RECENT) for i in range(3)]
     client.post("/api/v1/sync/push", json={"device_id": "old", "ops": ops}, headers=headers)
     page = phone.new_page()

@@ -3,7 +3,7 @@ import * as db from './db.js';
 import { isoDate } from './entry.js';
 import { Session } from './session.js';
 import { claim, current, el, replace } from './ui/dom.js';
-import { hideBanner, showBanner, watchForUpdates } from './ui/banners.js';
+import { hideBanner, iosInstallCard, showBanner, watchForUpdates } from './ui/banners.js';
 
 // Only the entry form is on the start path; the other screens load when first shown.
 const renderSignin = (...args) => import('./ui/signin.js').then((m) => m.renderSignin(...args));
@@ -110,6 +110,7 @@ async function boot() {
   watchForUpdates().catch((error) => console.warn('No service worker', error));
   // Persistent storage is asked at the first save (session.askPersistence), not at start.
   if (session) session.installHints();
+  else iosInstallCard(0); // nothing made here yet: installing first loses nothing
 }
 
 boot();

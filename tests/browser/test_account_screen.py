@@ -96,3 +96,37 @@ def test_the_ios_install_card_waits_for_the_tabs_entries_then_explains_two_taps(
     page.wait_for_selector("#entry-form")
     expect(pending_badge(page)).to_be_visible()
     expect(card).to_have_count(0)
+
+
+AGE_THE_OUTBOX = """async ([name, days]) => {
+    const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+    });
+    const tx = db.transaction(['outbox'], 'readwrite');
+    const store = tx.objectStore('outbox');
+    store.getAll().onsuccess = (event) => {
+        for (const op of event.target.result) {
+            store.put({ ...op, entry: { ...op.entry, _touched: Date.now() - days * 86400000 } });
+        }
+    };
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    db.close();
+}"""
+
+
+def test_entries_unsynced_for_days_get_a_plain_warning(phone, student, server):
+    page = phone.new_page()
+    sign_in(page)
+    phone.set_offline(True)
+    log_scan(page, notes="made on a ward with no signal")
+    expect(page.locator("#stale-warning")).to_have_count(0)  # minutes old: no alarm
+    user_id = page.evaluate("import('/js/db.js').then((m) => m.getAuth()).then((a) => a.user.id)")
+    page.evaluate(AGE_THE_OUTBOX, [f"scanlog-user-{user_id}", 3])
+    page.reload()
+    warning = page.locator("#stale-warning")
+    expect(warning).to_contain_text("1 entry has been on this phone only for 3 days")
+    phone.set_offline(False)
+    synced(page)
+    expect(warning).to_have_count(0)

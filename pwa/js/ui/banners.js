@@ -56,11 +56,11 @@ export function iosInstallCard(pending) {
     showBanner('ios-hint', 'Sending your entries to the server first; then add ScanLog to your Home Screen.');
     return;
   }
-  showBanner('ios-hint', 'Install ScanLog first: tap Share, then "Add to Home Screen". On iPhone, Safari clears a website\'s storage after 7 days without a visit; the Home Screen app keeps your entries. Your entries are on the server, so the app gets them back.', [
+  showBanner('ios-hint', 'Install ScanLog first: tap Share, then "Add to Home Screen". On iPhone, Safari clears a website\'s storage after 7 days without a visit; the Home Screen app keeps your entries. Anything you logged here is on the server, so the app gets it back.', [
     el('button', { type: 'button', class: 'button', id: 'ios-hint-dismiss', onclick: () => {
       localStorage.setItem(DISMISSED, 'done');
       hideBanner('ios-hint');
-    } }, 'Not now')]);
+    } }, 'OK, got it')]);
 }
 
 /** A plain warning when entries have sat on this phone only for days (none: no warning). */

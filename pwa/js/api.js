@@ -32,3 +32,19 @@ export async function apiFetch(path, { method = 'GET', token, body, timeoutMs = 
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
+
+/** Download a file from the API with the bearer token: resolves with {blob, name}. */
+export async function apiDownload(path, token) {
+  let response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      headers: { Authorization: `Bearer ${token}` }, cache: 'no-store', credentials: 'omit',
+    });
+  } catch {
+    throw new ApiError(0, null);
+  }
+  if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] || null;
+  return { blob: await response.blob(), name };
+}

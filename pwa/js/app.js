@@ -3,11 +3,12 @@ import * as db from './db.js';
 import { isoDate } from './entry.js';
 import { Session } from './session.js';
 import { claim, current, el, replace } from './ui/dom.js';
-import { hideBanner, iosHint, showBanner, watchForUpdates } from './ui/banners.js';
+import { hideBanner, iosInstallCard, showBanner, watchForUpdates } from './ui/banners.js';
 
 // Only the entry form is on the start path; the other screens load when first shown.
 const renderSignin = (...args) => import('./ui/signin.js').then((m) => m.renderSignin(...args));
-const logbookUi = () => Promise.all([import('./ui/logbook.js'), import('./ui/account.js')]);
+const logbookUi = () => import('./ui/logbook.js');
+const accountUi = () => import('./ui/account.js');
 
 const main = document.getElementById('main');
 const tabs = document.getElementById('tabs');
@@ -23,7 +24,7 @@ async function renderProgressScreen() {
   renderProgress(box, { entries, logbook: session.user.logbook, today: today() });
 }
 
-/** Show the screen named in the address (#log, #logbook, #progress). */
+/** Show the screen named in the address (#log, #logbook, #progress, #account). */
 export async function route() {
   if (!session) return;
   window.scrollTo(0, 0);
@@ -34,8 +35,13 @@ export async function route() {
   }
   if (screen === 'logbook') {
     const token = claim(main); // a screen chosen while the modules load wins
-    const [logbook, account] = await logbookUi();
-    if (session && current(main, token)) await logbook.renderLogbook(main, session.logbookActions(logbook, account));
+    const logbook = await logbookUi();
+    if (session && current(main, token)) await logbook.renderLogbook(main, session.logbookActions(logbook));
+  }
+  else if (screen === 'account') {
+    const token = claim(main);
+    const account = await accountUi();
+    if (session && current(main, token)) account.renderAccount(main, session.accountActions());
   }
   else if (screen === 'progress') await renderProgressScreen();
   else {
@@ -102,8 +108,9 @@ async function boot() {
   else signedOut();
   // After the first screen: the form comes first, housekeeping second.
   watchForUpdates().catch((error) => console.warn('No service worker', error));
-  navigator.storage?.persist?.().catch(() => {});
-  iosHint();
+  // Persistent storage is asked at the first save (session.askPersistence), not at start.
+  if (session) session.installHints();
+  else iosInstallCard(0); // nothing made here yet: installing first loses nothing
 }
 
 boot();

@@ -1,5 +1,5 @@
 // The only module that touches IndexedDB: a tiny promise adapter and the app's verbs.
-import { applyAnswer, mayReplace, pickBatch } from './outbox.js';
+import { applyAnswer, mayReplace, needsAttention, pickBatch, refusedRecord } from './outbox.js';
 import { newId } from './entry.js';
 
 function done(request) {
@@ -38,7 +38,9 @@ class Connection {
     const db = await this.open();
     let tx;
     try {
-      tx = db.transaction(stores, mode);
+      // The outbox is what a student cannot type again: its writes reach the disk before they
+      // count as done where the browser lets us ask (others ignore the option).
+      tx = db.transaction(stores, mode, mode === 'readwrite' ? { durability: 'strict' } : undefined);
     } catch (error) {
       if (!retry || error.name !== 'InvalidStateError') throw error;
       this.opening = null;
@@ -208,14 +210,15 @@ export class UserDb {
       if (!stored) return;
       tx.objectStore('outbox').put({ ...stored, held: true });
       const local = (await get(tx, 'entries', op.entry_id)) || op.entry;
-      tx.objectStore('entries').put({ ...local, _pending: false, _attention: attention });
+      tx.objectStore('entries').put({ ...refusedRecord(op, local), _pending: false, _attention: attention });
     });
   }
 
   /** Save a pulled page and the new cursor in one transaction; queued entries are left alone. */
-  applyPull(page) {
+  applyPull(page, seen = null) {
     return this.conn.run(['entries', 'outbox', 'comments', 'meta'], 'readwrite', async (tx) => {
       for (const entry of page.entries) {
+        seen?.add(entry.id);
         const queued = (await opsFor(tx, entry.id)).length > 0;
         const local = await get(tx, 'entries', entry.id);
         if (mayReplace(local, queued)) tx.objectStore('entries').put({ ...entry, _pending: false });
@@ -279,5 +282,48 @@ export class UserDb {
       for (const op of ops) latest.set(op.entry_id, op.entry);
       return [...latest.values()];
     });
+  }
+
+  /**
+   * After a pull from 0: entries the device holds as synced that the server did not return (it
+   * was restored from an older backup) are queued again as new, so nothing is lost. Returns
+   * how many were queued.
+   */
+  requeueMissing(seen) {
+    return this.conn.run(['entries', 'outbox'], 'readwrite', async (tx) => {
+      let queued = 0;
+      for (const entry of await all(tx, 'entries')) {
+        if (seen.has(entry.id) || entry.deleted || !entry.version) continue;
+        if ((await opsFor(tx, entry.id)).length) continue; // its op is still on the way
+        const record = { ...entry, version: 0, _pending: true };
+        tx.objectStore('entries').put(record);
+        tx.objectStore('outbox').add({ op_id: newId(), entry_id: entry.id, kind: 'upsert', entry: record, sent: false });
+        queued += 1;
+      }
+      return queued;
+    });
+  }
+
+  /**
+   * {pending, attention, synced}: entries waiting to sync, entries that need attention (refused
+   * by the server or in conflict), and live entries the device holds as on the server.
+   */
+  stateCounts() {
+    return this.conn.run(['entries', 'outbox'], 'readonly', async (tx) => {
+      const [entries, ops] = [await all(tx, 'entries'), await all(tx, 'outbox')];
+      const attention = new Set(ops.filter((op) => op.held).map((op) => op.entry_id));
+      for (const entry of entries) if (needsAttention(entry)) attention.add(entry.id);
+      const pending = new Set(ops.map((op) => op.entry_id).filter((id) => !attention.has(id)));
+      const queued = new Set(ops.map((op) => op.entry_id));
+      const synced = entries.filter((e) => !e.deleted && e.version && !queued.has(e.id) && !needsAttention(e)).length;
+      const times = ops.map((op) => op.entry?._touched).filter(Boolean);
+      return { pending: pending.size, attention: attention.size, synced, oldestPending: times.length ? Math.min(...times) : null };
+    });
+  }
+
+  /** Every comment on the device (deleted ones left out). */
+  allComments() {
+    return this.conn.run(['comments'], 'readonly', (tx) => all(tx, 'comments'))
+      .then((list) => list.filter((c) => !c.deleted));
   }
 }

@@ -61,7 +61,34 @@ export function applyAnswer(op, result, local, later) {
   // rejected: the entry stays on the device, editable, with the server's reasons.
   const reasons = Object.values(result.errors || {}).flat().filter((r) => typeof r === 'string');
   const attention = { message: reasons.join(' ') || 'The server refused this entry.', errors: result.errors || {} };
-  return { record: { ...local, _pending: later.length > 0, _attention: attention }, dropLater: false };
+  return { record: { ...refusedRecord(op, local), _pending: later.length > 0, _attention: attention }, dropLater: false };
+}
+
+/**
+ * The device's record of an entry whose op the server refused: a refused delete leaves the
+ * entry in place (the server still has it), so it shows again instead of vanishing.
+ */
+export function refusedRecord(op, local) {
+  return op.kind === 'delete' ? { ...local, deleted: false } : local;
+}
+
+/**
+ * The one state a student sees for an entry, first match wins: needs attention (refused or a
+ * conflict), on this phone (waiting to sync), seen by your tutor (commented or checked), on the
+ * server (with its receipt). `feedback` is {comments, unread} for the entry.
+ */
+export function entryState(entry, feedback = {}) {
+  if (entry._conflict) return { key: 'attention', label: 'Needs attention', reason: 'Conflict', detail: 'Changed on two devices: choose which to keep.' };
+  if (entry._attention) return { key: 'attention', label: 'Needs attention', reason: 'Refused', detail: entry._attention.message };
+  if (entry._pending || !entry.version) return { key: 'phone', label: 'On this phone', detail: 'Waiting to sync.' };
+  const receipt = `Arrived ${(entry.updated_at || '').slice(0, 16).replace('T', ' ')} UTC, version ${entry.version}.`;
+  if (feedback.comments || entry.check) return { key: 'tutor', label: 'Seen by your tutor', detail: receipt };
+  return { key: 'server', label: 'On the server', detail: receipt };
+}
+
+/** True when the device's entry differs from what the server is known to hold (for counts). */
+export function needsAttention(entry) {
+  return Boolean(entry._conflict || entry._attention);
 }
 
 function pickServerFields(server) {

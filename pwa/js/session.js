@@ -5,6 +5,7 @@ import { newId, newestEntry, toPayload } from './entry.js';
 import { DEFAULT_VOCABULARY, mergeVocabulary } from './vocab.js';
 import { createEntryForm } from './ui/form.js';
 import { yearSummary, renderBadge } from './ui/header.js';
+import { iosInstallCard, staleWarning } from './ui/banners.js';
 
 /** A signed-in session; callbacks tell the app when to re-render or ask for sign-in. */
 export class Session {
@@ -25,6 +26,12 @@ export class Session {
     this.form = createEntryForm({ vocab: this.vocab, today: this.today, lastEntry: () => this.lastEntry(),
       onSave: (entry) => this.save(entry), draftKey: `scanlog-draft-${this.user.id}`, logbook: () => this.user.logbook });
     if (!this.auth.expired) this.refreshAccount();
+  }
+
+  /** On iOS in a Safari tab: the install card, once every entry made here is on the server. */
+  async installHints(pending = null) {
+    const waiting = pending ?? (await this.store.stateCounts()).pending;
+    iosInstallCard(waiting);
   }
 
   /** Stop syncing (another user signs in, or this one signs out). */
@@ -57,10 +64,24 @@ export class Session {
   async save(entry) {
     this.undoable = null;
     await this.store.saveEntry(entry);
+    this.askPersistence();
     await this.liveEntries();
     const summary = await this.header();
     this.syncNow();
     return summary ? `Saved - ${summary}` : 'Saved.';
+  }
+
+  /**
+   * At the first save, ask the browser to keep this site's storage (not evicted under pressure)
+   * and record the answer for Account's storage health; asked once per logbook.
+   */
+  async askPersistence() {
+    if ((await this.store.getMeta('persistence')) !== undefined) return;
+    let granted = null; // null: this browser cannot be asked
+    try {
+      if (navigator.storage?.persist) granted = await navigator.storage.persist();
+    } catch { granted = false; }
+    await this.store.setMeta('persistence', { granted, askedAt: new Date().toISOString() });
   }
 
   /** Start a sync cycle now (unless the token needs renewing). */
@@ -76,6 +97,9 @@ export class Session {
     const before = this.syncState;
     this.syncState = state;
     renderBadge(state, () => this.syncNow());
+    if (state.lastSyncedAt && state.lastSyncedAt !== before.lastSyncedAt) {
+      await this.store.setMeta('last-synced-at', state.lastSyncedAt);
+    }
     if (state.status === 'signin' && !this.auth.expired) {
       this.auth = { ...this.auth, expired: true };
       await db.setAuth(this.auth);
@@ -91,9 +115,11 @@ export class Session {
 
   /** Update the header count; returns "127 of 300 this year" or ''. */
   async header() {
-    const { pending, held } = await this.store.outboxCounts();
-    renderBadge({ ...this.syncState, pending, attention: held }, () => this.syncNow());
-    return yearSummary(await this.liveEntries(), this.user.logbook, this.today());
+    const { pending, attention, oldestPending } = await this.store.stateCounts();
+    renderBadge({ ...this.syncState, pending, attention }, () => this.syncNow());
+    staleWarning(pending, oldestPending, Date.now());
+    this.installHints(pending);
+    return yearSummary(await this.liveEntries(), this.user.logbook, this.today(), attention);
   }
 
   /** Fetch /me and the vocabulary when online; failures are fine (the device copy stays). */
@@ -110,8 +136,8 @@ export class Session {
     } catch { /* the built-in vocabulary works offline */ }
   }
 
-  /** What the logbook screen needs (`logbook`, `account`: those screens' modules). */
-  logbookActions(logbook, account) {
+  /** What the logbook screen needs (`logbook`: that screen's module). */
+  logbookActions(logbook) {
     return {
       store: this.store, vocab: this.vocab,
       details: (entry, other) => logbook.entryDetails(entry, this.vocab, other),
@@ -123,15 +149,18 @@ export class Session {
       undo: (entry) => { this.undoable = null; return this.restore(entry); },
       undoOffer: () => this.undoable,
       resolve: (record, choice, merged) => this.resolve(record, choice, merged),
-      accountSection: () => account.accountSection(this.accountActions()),
+      logbook: this.user.logbook,
     };
   }
 
+  /**
+   * Undo a delete, or restore a tombstone: before the delete reached the server it is taken
+   * back in place; after, a `restore` op brings back the same entry (same id, its comments).
+   */
   async restore(entry) {
-    // Before the delete reached the server it is simply taken back; after, the scan comes back
-    // as a new entry (the server never revives a tombstone).
-    if (await this.store.hasUnsentOp(entry.id)) await this.store.saveEntry({ ...entry, deleted: false });
-    else await this.store.saveEntry({ ...toPayload(entry), id: newId() });
+    const local = (await this.store.entry(entry.id)) || entry;
+    if (await this.store.hasUnsentOp(entry.id)) await this.store.saveEntry({ ...local, deleted: false });
+    else await this.store.saveEntry(local, 'restore');
     await this.afterChange();
   }
 
@@ -160,11 +189,32 @@ export class Session {
   accountActions() {
     return {
       user: this.user,
+      token: this.auth.token,
+      store: this.store,
       pending: () => this.store.unsynced().then((list) => list.length), // held ones included
       unsynced: () => this.store.unsynced(),
+      counts: () => this.store.stateCounts(),
+      lastSyncedAt: () => this.store.getMeta('last-synced-at'),
       syncNow: () => this.syncNow(),
+      syncAndReport: () => this.syncAndReport(),
       signOut: () => this.signOut(),
     };
+  }
+
+  /** Run a sync now and say in words what it did (also when offline or signed out). */
+  async syncAndReport() {
+    const before = await this.store.stateCounts();
+    if (this.auth.expired) return 'Sign in again to sync. Your entries are safe on this phone.';
+    const engine = await this.syncEngine();
+    engine.stopped = false;
+    const state = await engine.sync();
+    const after = await this.store.stateCounts();
+    const sent = Math.max(0, before.pending - after.pending);
+    if (state.status === 'offline') return `No connection: nothing was sent. ${after.pending} waiting on this phone, kept safe.`;
+    if (state.status !== 'idle') return `The server could not be reached properly: ${after.pending} still waiting; it tries again by itself.`;
+    const parts = [sent ? `Sent ${sent} ${sent === 1 ? 'entry' : 'entries'}.` : 'Nothing new to send.',
+      after.attention ? `${after.attention} need${after.attention === 1 ? 's' : ''} attention.` : 'Up to date with the server.'];
+    return parts.join(' ');
   }
 
   async signOut() {

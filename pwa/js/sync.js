@@ -52,6 +52,7 @@ export class SyncEngine {
     try {
       await this.push();
       await this.pull();
+      await this.reconcile();
       this.failures = 0;
       this.set({ status: 'idle', lastSyncedAt: new Date().toISOString() });
     } catch (error) {
@@ -68,10 +69,10 @@ export class SyncEngine {
     this.plan();
   }
 
-  /** {pending, attention}: entries waiting to sync, and entries the server refused on their own. */
+  /** {pending, attention}: entries waiting to sync, and entries refused or in conflict. */
   async counts() {
-    const { pending, held } = await this.db.outboxCounts();
-    return { pending, attention: held };
+    const { pending, attention } = await this.db.stateCounts();
+    return { pending, attention };
   }
 
   /**
@@ -107,14 +108,45 @@ export class SyncEngine {
     }
   }
 
-  async pull() {
-    let since = (await this.db.getMeta('cursor')) || 0;
+  /**
+   * Pull until has_more is false. A `reset` answer (the cursor is ahead of the server, which was
+   * restored from a backup) starts again from 0; after any pull from 0, what the device holds as
+   * synced but the server did not return is queued again and pushed (the outbox is kept).
+   */
+  async pull(from = null) {
+    let since = from ?? ((await this.db.getMeta('cursor')) || 0);
+    let seen = since === 0 ? new Set() : null;
     for (;;) {
       const page = await this.fetcher(`/sync/pull?since=${since}&limit=200`, { token: this.token });
-      await this.db.applyPull(page);
+      if (page.reset) {
+        this.resets = (this.resets || 0) + 1;
+        since = 0;
+        seen = new Set();
+        continue;
+      }
+      await this.db.applyPull(page, seen);
       since = page.next;
       this.onChange({ ...this.state, pulled: page.entries.length });
-      if (!page.has_more) return;
+      if (!page.has_more) break;
+    }
+    if (seen && (await this.db.requeueMissing(seen))) await this.push();
+  }
+
+  /**
+   * Compare the server's count and last seq with the device's copy; when they differ (a wiped
+   * or partial local database, a change missed), pull everything again once. Only compared
+   * when nothing is waiting or refused, so the device's own unsent work never triggers it.
+   */
+  async reconcile() {
+    const status = await this.fetcher('/sync/status', { token: this.token });
+    const { pending, attention, synced } = await this.db.stateCounts();
+    const cursor = (await this.db.getMeta('cursor')) || 0;
+    this.lastStatus = status;
+    if (!pending && !attention && synced !== status.count) {
+      this.repairs = (this.repairs || 0) + 1;
+      await this.pull(0);
+    } else if (cursor !== status.last_seq) {
+      await this.pull(); // a change landed meanwhile (or the server went back: reset answers)
     }
   }
 

@@ -1,4 +1,4 @@
-"""Sync endpoints: POST /sync/push, GET /sync/pull, GET /sync/conflicts (thin views)."""
+"""Sync endpoints: POST /sync/push, GET /sync/pull and /sync/status, GET /sync/conflicts."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ..schemas.sync import (
     PullResponseSchema,
     PushResponseSchema,
     PushSchema,
+    SyncStatusSchema,
 )
 from ..services import sync
 from . import bp, roles_required
@@ -24,6 +25,7 @@ TOO_MANY_OPS = f"At most {MAX_OPS} ops in one push: send the rest in another bat
 _push_in, _push_out = PushSchema(), PushResponseSchema()
 _pull_in, _pull_out = PullQuerySchema(), PullResponseSchema()
 _conflicts_in, _conflicts_out = ConflictQuerySchema(), ConflictListSchema()
+_status_out = SyncStatusSchema()
 
 
 @bp.post("/sync/push")
@@ -47,6 +49,14 @@ def pull():
     """Pull the changes of your logbook after a cursor, in seq order."""
     args = _pull_in.load(request.args)
     return _pull_out.dump(sync.pull(g.user.id, args["since"], args["limit"]))
+
+
+@bp.get("/sync/status")
+@documented(response=SyncStatusSchema, errors=(403,))
+@roles_required("student")
+def status():
+    """Your logbook's count of entries and last seq, to compare with a device's copy."""
+    return _status_out.dump(sync.status(g.user.id))
 
 
 @bp.get("/sync/conflicts")

@@ -62,3 +62,15 @@ class DeviceTokenSchema(Schema):
     created_at = fields.DateTime(dump_only=True)
     last_used_at = fields.DateTime(dump_only=True, allow_none=True)
     revoked_at = fields.DateTime(dump_only=True, allow_none=True)
+
+
+class DeviceSchema(DeviceTokenSchema):
+    """One of the caller's signed-in devices, marked if it is the one asking."""
+
+    current = fields.Boolean(dump_only=True)
+
+
+class DeviceListSchema(Schema):
+    """GET /auth/tokens answer: the caller's devices still signed in, newest first."""
+
+    devices = fields.List(fields.Nested(DeviceSchema), dump_only=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, validate
 
 from ..domain.identifiers import identifier_messages
 from .comments import CommentSchema
@@ -26,7 +26,7 @@ class OpEnvelopeSchema(StrictSchema):
 
     op_id = Uuid(required=True)
     entry_id = Uuid(required=True)
-    kind = Choice(["upsert", "delete"], required=True)
+    kind = Choice(["upsert", "delete", "restore"], required=True)
     base_version = Version(
         required=True,
         metadata={"description": "The server version the change was made from; 0 to create."},
@@ -40,7 +40,7 @@ class OpSchema(OpEnvelopeSchema):
     entry = fields.Nested(
         EntryInSchema,
         allow_none=True,
-        metadata={"description": "Required for an upsert; ignored for a delete."},
+        metadata={"description": "Required for an upsert; ignored for a delete or a restore."},
     )
 
 
@@ -83,7 +83,7 @@ def load_op(raw: Any) -> LoadedOp:
         return op
     op.op_id, op.entry_id = envelope["op_id"], envelope["entry_id"]
     op.kind, op.base_version = envelope["kind"], envelope["base_version"]
-    if op.kind == "delete":
+    if op.kind in ("delete", "restore"):  # both name the entry; neither carries one
         return op
     if envelope["entry"] is None:
         op.errors = {"entry": ["Missing data for required field."]}
@@ -165,6 +165,27 @@ class PullResponseSchema(Schema):
     comments = fields.List(fields.Nested(CommentSchema), dump_only=True)
     next = fields.Integer(dump_only=True, metadata={"description": "Pass as `since` next time."})
     has_more = fields.Boolean(dump_only=True)
+    reset = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "Present (true) when `since` was ahead of the logbook's last seq "
+            "(e.g. after a server restore): pull again from 0, keeping the outbox."
+        },
+    )
+
+    @post_dump
+    def _reset_only_when_true(self, data, **kwargs):
+        # An ordinary page keeps the documented four keys; `reset` shows only when it is true.
+        if not data.get("reset"):
+            data.pop("reset", None)
+        return data
+
+
+class SyncStatusSchema(Schema):
+    """GET /sync/status answer: what a device compares with its own copy."""
+
+    count = fields.Integer(dump_only=True, metadata={"description": "Entries not deleted."})
+    last_seq = fields.Integer(dump_only=True, metadata={"description": "The logbook's last seq."})
 
 
 class ConflictCopySchema(Schema):

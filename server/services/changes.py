@@ -204,6 +204,12 @@ class EntryWriter:
         row["deleted"] = True
         return self._stamp(row, before)
 
+    def restore(self, row: Row) -> Row:
+        """Bring a tombstone back as the same entry (same id, so its comments stay with it)."""
+        before = count_key(row)
+        row["deleted"] = False
+        return self._stamp(row, before)
+
     def _stamp(self, row: Row, before: CountKey | None) -> Row:
         """The rule of every change: next version, the owner's next seq, counts moved."""
         row.update(

@@ -50,7 +50,7 @@ def test_sync_is_described_from_the_schemas(document):
     body_ref = push["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert body_ref.endswith("/Push")
     op = schemas["Op"]["properties"]
-    assert op["kind"]["enum"] == ["upsert", "delete"]
+    assert op["kind"]["enum"] == ["upsert", "delete", "restore"]
     entry = schemas["EntryIn"]["properties"]
     assert set(entry["region"]["enum"]) >= {"shoulder", "ankle_foot"}
     assert set(schemas["EntryIn"]["required"]) == {

@@ -104,7 +104,7 @@ def test_the_entry_may_carry_its_own_id(client, header):
     [
         ({"op_id": "not-a-uuid"}, {"op_id": ["Must be a lower-case UUID"]}),
         ({"entry_id": "ABC"}, {"entry_id": ["Must be a lower-case UUID"]}),
-        ({"kind": "patch"}, {"kind": ["Must be one of: upsert, delete."]}),
+        ({"kind": "patch"}, {"kind": ["Must be one of: upsert, delete, restore."]}),
         ({"base_version": -1}, {"base_version": ["Must be greater than or equal to 0."]}),
         ({"base_version": "1"}, {"base_version": ["Not a valid integer."]}),
         ({"when": "now"}, {"_schema": [UNKNOWN]}),

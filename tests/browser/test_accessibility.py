@@ -51,4 +51,10 @@ def test_every_screen_passes_axe(new_phone, student, server, scheme):
     page.get_by_role("link", name="Progress").click()
     page.wait_for_selector("#progress-view *")
     found["progress"] = axe_violations(page)
+    page.get_by_role("link", name="Account").click()
+    expect(page.locator("#storage-health dd")).to_have_count(5)
+    expect(page.locator("#device-list")).to_contain_text("(this phone)")
+    page.click("#sync-now")
+    expect(page.locator("#sync-report")).not_to_have_text("Syncing…")
+    found["account with storage health"] = axe_violations(page)
     assert {screen: v for screen, v in found.items() if v} == {}

@@ -75,12 +75,14 @@ def test_another_user_never_sends_the_first_users_queue(phone, student, server):
     synced(page)
     assert [r["notes"] for r in server_entries(server.app, "alex@example.org")] == ["alex's own"]
     assert server_entries(server.app) == []
-    page.get_by_role("link", name="Logbook").click()
+    page.get_by_role("link", name="Account").click()
     page.click("#signout")
     page.wait_for_selector("#signin")
     with server.app.app_context():
         alex = db.session.query(User).filter_by(email="alex@example.org").one()
-        phone_tokens = [t for t in tokens.tokens_of(alex) if t.device_name == "Chrome on Android"]
+        phone_tokens = [
+            t for t in tokens.tokens_of(alex) if t.device_name == "Pixel 7 (Chrome on Android)"
+        ]
         assert [bool(t.revoked_at) for t in phone_tokens] == [True], "sign-out revokes it"
     page.fill("#email", "sam@example.org")
     page.fill("#password", PASSWORD)
@@ -95,7 +97,7 @@ def test_sign_out_warns_when_entries_are_not_on_the_server(phone, student, serve
     sign_in(page)
     phone.set_offline(True)
     log_scan(page, notes="not yet sent")
-    page.get_by_role("link", name="Logbook").click()
+    page.get_by_role("link", name="Account").click()
     expect(page.locator("#pending-note")).to_have_text("1 entry not yet on the server.")
     page.click("#signout")
     expect(page.locator("#confirm-signout")).to_be_visible()

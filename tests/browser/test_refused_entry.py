@@ -60,11 +60,6 @@ def test_an_entry_the_server_refuses_needs_attention_on_the_phone(new_phone, stu
     assert [e["notes"] for e in server_entries(server.app)] == ["Recall for review"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 12 (phone engineer): the badge counts only ops held after a whole-batch "
-    "refusal, so an op rejected on its own still reads 'All synced'; remove this mark on merge",
-)
 def test_the_badge_never_says_synced_while_a_refused_entry_needs_attention(
     new_phone, student, server
 ):

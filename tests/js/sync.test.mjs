@@ -26,10 +26,11 @@ function memoryDb(count) {
       ops.find((o) => o.n === op.n).held = true;
       entries[op.entry_id] = { ...op.entry, _attention: attention };
     },
-    async outboxCounts() {
+    async stateCounts() {
       const held = ops.filter((o) => o.held).length;
-      return { pending: ops.length - held, held };
+      return { pending: ops.length - held, attention: held, synced: 0 };
     },
+    async requeueMissing() { return 0; },
     async getMeta() { return 0; },
     async applyPull() {},
   };
@@ -39,6 +40,7 @@ function refusingServer(badNotes, status = 422) {
   const pushes = [];
   const fetcher = async (path, { body } = {}) => {
     if (path.startsWith('/sync/pull')) return { entries: [], comments: [], next: 0, has_more: false };
+    if (path === '/sync/status') return { count: 0, last_seq: 0 };
     pushes.push(body.ops.map((o) => o.entry.notes));
     if (body.ops.some((o) => badNotes.includes(o.entry.notes))) {
       throw new ApiError(status, { code: status, message: 'Invalid entry.', errors: { 'ops.0.entry.notes': ['Too long.'] } });

@@ -79,6 +79,16 @@ def delete(entry_id: str, base: int, op_id: str | None = None) -> dict:
     }
 
 
+def restore(entry_id: str, base: int, op_id: str | None = None) -> dict:
+    """A restore op (brings a tombstone back as the same entry)."""
+    return {
+        "op_id": op_id or new_id(),
+        "entry_id": entry_id,
+        "kind": "restore",
+        "base_version": base,
+    }
+
+
 def push(client, header: dict, ops: list[dict], device_id: str = "phone-1"):
     """POST a push; returns the response."""
     return client.post(PUSH, json={"device_id": device_id, "ops": ops}, headers=header)

@@ -107,7 +107,7 @@ class Device:
         """The entries the user sees (server copies, then queued changes on top)."""
         view = {eid: not e["deleted"] for eid, e in self.known.items()}
         for op in self.outbox:
-            view[op.entry_id] = op.kind == "upsert"
+            view[op.entry_id] = op.kind in ("upsert", "restore")
         return sorted(eid for eid, live in view.items() if live)
 
     def save(self, entry_id: str, kind: str, entry: dict | None) -> None:
@@ -182,6 +182,19 @@ class SyncMachine(RuleBasedStateMachine):
                 device.save(entry_id, "upsert", entry)
             else:
                 device.save(entry_id, "delete", None)
+
+    @rule(data=st.data())
+    def restore(self, data):
+        """A device brings back a tombstone it has heard of (undo, or restore from the bin)."""
+        device = self._device(data)
+        queued = {op.entry_id for op in device.outbox}
+        tombstones = sorted(
+            eid for eid, e in device.known.items() if e["deleted"] and eid not in queued
+        )
+        if tombstones:
+            entry_id = data.draw(st.sampled_from(tombstones), label="tombstone")
+            device.save(entry_id, "restore", None)
+            self.ctx["seen"]["restore queued"] += 1
 
     @rule(data=st.data(), entries=st.lists(st.none() | fields, min_size=3, max_size=3))
     def edit_on_every_device(self, data, entries):

@@ -244,6 +244,13 @@ ROUTES = {
         None,
         (401, 403, 403, 200, 404, 200),
     ),
+    ("GET", "/api/v1/sync/status"): ("/api/v1/sync/status", None, (401, 200, 200, 403, 403, 403)),
+    ("GET", "/api/v1/auth/tokens"): ("/api/v1/auth/tokens", None, (401, 200, 200, 200, 200, 200)),
+    ("DELETE", "/api/v1/auth/tokens/<int:token_id>"): (
+        "/api/v1/auth/tokens/{dev}",
+        None,
+        (401, 204, 404, 404, 404, 404),
+    ),
 }
 
 

@@ -1,5 +1,6 @@
-// Banners above the screen: app updates, the iOS home-screen hint, sign-in needed.
+// Banners above the screen: app updates, the iOS install card, unsynced for days, sign-in needed.
 import { el } from './dom.js';
+import { installed, onIos } from './storage_health.js';
 
 const area = () => document.getElementById('banners');
 
@@ -40,14 +41,34 @@ export async function watchForUpdates() {
   });
 }
 
-/** On iOS Safari outside the home screen, explain why adding the app matters. */
-export function iosHint() {
-  const ios = /iPhone|iPad|iPod/.test(navigator.userAgent);
-  const standalone = navigator.standalone || matchMedia('(display-mode: standalone)').matches;
-  if (!ios || standalone || localStorage.getItem('scanlog-ios-hint') === 'done') return;
-  showBanner('ios-hint', 'On iPhone, add ScanLog to your Home Screen (Share, then "Add to Home Screen") so the phone keeps your entries.', [
-    el('button', { type: 'button', class: 'button', onclick: () => {
-      localStorage.setItem('scanlog-ios-hint', 'done');
+const DISMISSED = 'scanlog-ios-hint';
+const DAY_MS = 86400000;
+
+/**
+ * On iOS in a Safari tab, installing is the first step: Safari clears a site's storage after
+ * seven days without a visit, and a Home Screen app does not share the tab's storage. So the
+ * card waits until every entry made in this tab is on the server (the installed app pulls them
+ * back), then shows the two taps and why; dismissible.
+ */
+export function iosInstallCard(pending) {
+  if (!onIos() || installed() || localStorage.getItem(DISMISSED) === 'done') return;
+  if (pending) {
+    showBanner('ios-hint', 'Sending your entries to the server first; then add ScanLog to your Home Screen.');
+    return;
+  }
+  showBanner('ios-hint', 'Install ScanLog first: tap Share, then "Add to Home Screen". On iPhone, Safari clears a website\'s storage after 7 days without a visit; the Home Screen app keeps your entries. Anything you logged here is on the server, so the app gets it back.', [
+    el('button', { type: 'button', class: 'button', id: 'ios-hint-dismiss', onclick: () => {
+      localStorage.setItem(DISMISSED, 'done');
       hideBanner('ios-hint');
-    } }, 'OK')]);
+    } }, 'OK, got it')]);
+}
+
+/** A plain warning when entries have sat on this phone only for days (none: no warning). */
+export function staleWarning(pending, oldestTouched, now) {
+  const days = oldestTouched ? Math.floor((now - oldestTouched) / DAY_MS) : 0;
+  if (!pending || days < 2) {
+    hideBanner('stale-warning');
+    return;
+  }
+  showBanner('stale-warning', `${pending} ${pending === 1 ? 'entry has' : 'entries have'} been on this phone only for ${days} days. Connect to the internet and open Account, then Sync now, so ${pending === 1 ? 'it is' : 'they are'} safe on the server.`, [], true);
 }

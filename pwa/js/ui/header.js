@@ -2,7 +2,7 @@
 import { el, replace } from './dom.js';
 
 /** Fill the header count; returns "127 of 300 this year" or '' when it cannot be computed. */
-export async function yearSummary(entries, logbook, today) {
+export async function yearSummary(entries, logbook, today, attention = 0) {
   const target = document.getElementById('year-count');
   // Off the start path: the form comes first, the count a moment later.
   const { computeProgress } = await import('../progress.js');
@@ -16,7 +16,11 @@ export async function yearSummary(entries, logbook, today) {
     target.textContent = '';
     return '';
   }
-  replace(target, el('strong', {}, String(period.count)), ` of ${period.target} this year`);
+  // The count is every entry on the phone and the server; those the server refused or that are
+  // in conflict are said apart, so "Saved - 110 of 300" never hides a refusal.
+  const apart = attention ? el('span', { class: 'attention-count', id: 'attention-count' },
+    ` · ${attention} ${attention === 1 ? 'needs' : 'need'} attention`) : null;
+  replace(target, el('strong', {}, String(period.count)), ` of ${period.target} this year`, apart);
   return `${period.count} of ${period.target} this year`;
 }
 
@@ -39,6 +43,9 @@ export function renderBadge(state, onTap) {
   if (state.status === 'signin') {
     badge.classList.add('alert');
     badge.textContent = n ? `${n} waiting: sign in` : 'Sign in to sync';
+  } else if (n && held) {
+    badge.classList.add('alert'); // never calm while something was refused
+    badge.textContent = `${n} waiting · ${held} ${held === 1 ? 'needs' : 'need'} attention`;
   } else if (n) {
     badge.classList.add('waiting');
     badge.textContent = `${n} waiting to sync`;

@@ -1,24 +1,47 @@
-// The logbook screen: recent entries, filters, details with comments, delete with undo.
+// The logbook screen: every entry (paged), search, filters, each entry's state, delete with undo.
 import { PROMPTS, displayDate } from '../entry.js';
+import { entryState } from '../outbox.js';
+import { logbookPeriods } from '../progress.js';
 import { labelOf } from '../vocab.js';
 import { renderConflict } from './conflict.js';
 import { claim, current, el, replace } from './dom.js';
 
-const SHOWN = 100;
+const PAGE = 50;
+
+/** The text a search looks through: the prompts, the notes and the chosen labels. */
+function searchText(entry, vocab) {
+  const labels = [['regions', entry.region], ['sides', entry.side], ['activities', entry.activity],
+    ['supervision_levels', entry.supervision]].map(([list, code]) => labelOf(vocab, list, code));
+  return [...labels, ...PROMPTS.map((p) => entry[p.name] || ''), displayDate(entry.scanned_on)].join(' ').toLowerCase();
+}
+
+/** Which entries a filter shows, newest first (every entry, tombstones only under "Deleted"). */
+export function filterEntries(stored, filter, { vocab, feedback, periods }) {
+  const period = periods.find((p) => String(p.number) === String(filter.year || ''));
+  const words = (filter.q || '').toLowerCase().split(/\s+/).filter(Boolean);
+  return stored
+    // A refused delete stays in the list: the server still has the entry.
+    .filter((e) => (filter.deleted ? e.deleted && !e._attention : !e.deleted || e._conflict || e._attention))
+    .filter((e) => !filter.attention || e._conflict || e._attention)
+    .filter((e) => !filter.feedback || feedback(e.id).unread)
+    .filter((e) => !filter.region || e.region === filter.region)
+    .filter((e) => !period || (e.scanned_on >= period.starts_on && e.scanned_on <= period.ends_on))
+    .filter((e) => !words.length || words.every((w) => searchText(e, vocab).includes(w)))
+    .sort((a, b) => b.scanned_on.localeCompare(a.scanned_on) || (b._touched || 0) - (a._touched || 0));
+}
 
 /** Render the logbook into `container`; `actions` has edit, remove, undo, store, vocab. */
 export async function renderLogbook(container, actions, filter = {}) {
   const { store, vocab } = actions;
   const token = claim(container);
-  const stored = await store.entries();
+  const [stored, comments, seen] = await Promise.all([store.entries(), store.allComments(),
+    store.getMeta('seen-comments')]);
   if (!current(container, token)) return; // a newer render (or the user) has moved on
-  const all = stored.filter((e) => !e.deleted || e._conflict || e._pending);
-  const visible = all
-    .filter((e) => !e.deleted || e._conflict)
-    .filter((e) => !filter.region || e.region === filter.region)
-    .filter((e) => !filter.from || e.scanned_on >= filter.from)
-    .filter((e) => !filter.to || e.scanned_on <= filter.to)
-    .sort((a, b) => b.scanned_on.localeCompare(a.scanned_on) || (b._touched || 0) - (a._touched || 0));
+  const feedback = feedbackOf(comments, seen || {});
+  const book = actions.logbook || {};
+  const periods = logbookPeriods(book.pgcert_completed_on, book.registration_ends_on, book.annual_target || 300);
+  const visible = filterEntries(stored, filter, { vocab, feedback, periods });
+  const shown = filter.shown || PAGE;
   const rerender = (next) => renderLogbook(container, actions, next);
   const status = el('p', { class: 'status', role: 'status', id: 'logbook-status' }, actions.message || '');
   actions.message = '';
@@ -28,7 +51,7 @@ export async function renderLogbook(container, actions, filter = {}) {
       onclick: async () => { await actions.undo(actions.undoOffer()); actions.message = 'Entry restored.'; rerender(filter); } }, 'Undo'));
   }
   const list = el('ul', { class: 'entries', id: 'entry-list', 'aria-label': 'Entries' },
-    visible.slice(0, SHOWN).map((entry) => el('li', {}, entryButton(entry, vocab, () => showEntry(entry)))));
+    visible.slice(0, shown).map((entry) => el('li', {}, entryButton(entry, vocab, feedback(entry.id), () => showEntry(entry)))));
 
   async function showEntry(entry) {
     const mine = claim(container);
@@ -36,19 +59,26 @@ export async function renderLogbook(container, actions, filter = {}) {
       renderConflict(container, entry, { ...actions, back: () => rerender(filter) });
       return;
     }
-    const comments = await store.comments(entry.id);
+    const notes = await store.comments(entry.id);
     if (!current(container, mine)) return;
+    if (notes.length) { // opened: its feedback is no longer new
+      await store.setMeta('seen-comments', { ...(seen || {}), [entry.id]: Math.max(...notes.map((c) => c.seq)) });
+    }
+    const state = entryState(entry, feedback(entry.id));
+    const buttons = entry.deleted
+      ? [el('button', { type: 'button', class: 'button primary', id: 'restore', onclick: () => restore(entry) }, 'Restore')]
+      : [el('button', { type: 'button', class: 'button primary', onclick: () => actions.edit(entry) }, 'Edit'),
+        el('button', { type: 'button', class: 'button danger', onclick: () => remove(entry) }, 'Delete')];
     replace(container,
       el('h2', { tabindex: '-1', id: 'entry-title' }, `${labelOf(vocab, 'regions', entry.region)}, ${displayDate(entry.scanned_on)}`),
+      el('p', { class: `entry-state state-${state.key}`, id: 'entry-state' }, el('strong', {}, state.label), ` ${state.detail}`),
       el('div', { class: 'card' }, entryDetails(entry, vocab)),
-      comments.length > 0 && el('section', { class: 'card', 'aria-label': 'Tutor comments' },
+      notes.length > 0 && el('section', { class: 'card', 'aria-label': 'Tutor comments' },
         el('h3', {}, 'Tutor comments'),
-        comments.map((c) => el('div', { class: 'comment' },
+        notes.map((c) => el('div', { class: 'comment' },
           el('p', {}, c.body), el('p', { class: 'muted' }, `${c.author_name}, ${displayDate(c.created_at.slice(0, 10))}`)))),
       el('div', { class: 'row' },
-        el('button', { type: 'button', class: 'button', onclick: () => rerender(filter) }, 'Back'),
-        el('button', { type: 'button', class: 'button primary', onclick: () => actions.edit(entry) }, 'Edit'),
-        el('button', { type: 'button', class: 'button danger', onclick: () => remove(entry) }, 'Delete')));
+        el('button', { type: 'button', class: 'button', onclick: () => rerender(filter) }, 'Back'), buttons));
     container.querySelector('#entry-title').focus();
   }
 
@@ -57,34 +87,67 @@ export async function renderLogbook(container, actions, filter = {}) {
     await rerender(filter);
   }
 
+  async function restore(entry) {
+    await actions.undo(entry);
+    actions.message = 'Entry restored.';
+    await rerender({ ...filter, deleted: false });
+  }
+
+  const toggle = (name, label) => el('button', { type: 'button', class: 'chip', id: `filter-${name}`,
+    'aria-pressed': String(Boolean(filter[name])), onclick: () => rerender({ ...filter, [name]: !filter[name], shown: PAGE }) }, label);
   const regionFilter = el('fieldset', {},
     el('legend', {}, 'Region'),
     el('div', { class: 'chips' },
       [{ code: '', label: 'All' }, ...vocab.regions].map((r) => el('button', {
         type: 'button', class: 'chip', 'aria-pressed': String((filter.region || '') === r.code),
-        onclick: () => rerender({ ...filter, region: r.code }) }, r.label))));
-  const dateInput = (name, label) => el('div', { class: 'field' },
-    el('label', { for: `filter-${name}` }, label),
-    el('input', { type: 'date', id: `filter-${name}`, value: filter[name] || '',
-      onchange: (e) => rerender({ ...filter, [name]: e.target.value }) }));
+        onclick: () => rerender({ ...filter, region: r.code, shown: PAGE }) }, r.label))));
+  const yearFilter = periods.length > 0 && el('div', { class: 'field' },
+    el('label', { for: 'filter-year' }, 'Year'),
+    el('select', { id: 'filter-year', onchange: (e) => rerender({ ...filter, year: e.target.value, shown: PAGE }) },
+      el('option', { value: '' }, 'All years'),
+      periods.map((p) => el('option', { value: String(p.number), selected: String(filter.year) === String(p.number) }, `Year ${p.number}`))));
+  const search = el('form', { role: 'search', class: 'field', onsubmit: (e) => {
+    e.preventDefault();
+    rerender({ ...filter, q: e.target.elements.q.value, shown: PAGE });
+  } },
+  el('label', { for: 'logbook-search' }, 'Search your entries'),
+  el('div', { class: 'row' },
+    el('input', { type: 'search', id: 'logbook-search', name: 'q', value: filter.q || '', autocomplete: 'off' }),
+    el('button', { type: 'submit', class: 'button', id: 'search-go' }, 'Search')));
+  const more = visible.length > shown && el('button', { type: 'button', class: 'button', id: 'show-more',
+    onclick: () => rerender({ ...filter, shown: shown + PAGE }) }, `Show ${Math.min(PAGE, visible.length - shown)} more`);
+  const counted = `${visible.length} ${visible.length === 1 ? 'entry' : 'entries'}`;
   replace(container,
     el('h2', {}, 'Logbook'),
     status,
-    el('details', { class: 'card' }, el('summary', {}, 'Filter'), regionFilter,
-      el('div', { class: 'row' }, dateInput('from', 'From'), dateInput('to', 'To'))),
-    el('p', { class: 'muted' }, `${visible.length} ${visible.length === 1 ? 'entry' : 'entries'}`),
+    search,
+    el('details', { class: 'card', open: Boolean(filter.attention || filter.feedback || filter.region || filter.year || filter.deleted) },
+      el('summary', {}, 'Filter'),
+      el('div', { class: 'chips' }, toggle('attention', 'Needs attention'), toggle('feedback', 'New feedback'), toggle('deleted', 'Deleted')),
+      regionFilter, yearFilter),
+    el('p', { class: 'muted', id: 'logbook-count' }, visible.length > shown ? `Showing ${shown} of ${counted}` : counted),
     list,
-    actions.accountSection());
+    more);
 }
 
+/** Per entry: {comments, unread}, unread being comments newer than the last time it was opened. */
+function feedbackOf(comments, seen) {
+  const by = new Map();
+  for (const c of comments) {
+    const f = by.get(c.entry_id) || { comments: 0, unread: 0 };
+    f.comments += 1;
+    if (c.seq > (seen[c.entry_id] || 0)) f.unread += 1;
+    by.set(c.entry_id, f);
+  }
+  return (id) => by.get(id) || { comments: 0, unread: 0 };
+}
 
-function entryButton(entry, vocab, onclick) {
-  const tags = [];
-  if (entry._conflict) tags.push(el('span', { class: 'tag alert' }, 'Conflict'));
-  if (entry._attention) tags.push(el('span', { class: 'tag alert' }, 'Needs attention'));
-  if (entry._pending) tags.push(el('span', { class: 'tag waiting' }, 'Waiting to sync'));
+function entryButton(entry, vocab, feedback, onclick) {
+  const state = entryState(entry, feedback);
+  const tags = [el('span', { class: `tag state-${state.key}` }, state.reason ? `${state.label} · ${state.reason}` : state.label)];
+  if (feedback.unread) tags.push(el('span', { class: 'tag alert new-feedback' }, 'New feedback'));
   if (entry.critical_incident) tags.push(el('span', { class: 'tag' }, 'Critical incident'));
-  return el('button', { type: 'button', class: 'entry-item', 'data-id': entry.id, onclick },
+  return el('button', { type: 'button', class: 'entry-item', 'data-id': entry.id, 'data-state': state.key, onclick },
     el('strong', {}, `${labelOf(vocab, 'regions', entry.region)} · ${labelOf(vocab, 'sides', entry.side)}`),
     el('span', { class: 'meta' }, el('span', {}, displayDate(entry.scanned_on)),
       el('span', {}, labelOf(vocab, 'activities', entry.activity)), tags));

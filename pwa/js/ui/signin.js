@@ -2,13 +2,17 @@
 import { ApiError, apiFetch } from '../api.js';
 import { el, replace } from './dom.js';
 
-/** A readable device name from the browser, e.g. "Chrome on Android". */
+/** A readable device name from the browser, e.g. "Pixel 7 (Chrome on Android)". */
 export function deviceName(ua = navigator.userAgent) {
   const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox'
     : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
   const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iOS'
     : /Mac OS X/.test(ua) ? 'macOS' : /Windows/.test(ua) ? 'Windows' : /Linux/.test(ua) ? 'Linux' : 'a device';
-  return `${browser} on ${os}`;
+  // The model where the browser tells it (Android's reduced user agent says only "K"), so a
+  // student can tell their devices apart in Account.
+  const android = /Android [^;)]*; ([^;)]+)\)/.exec(ua)?.[1]?.trim();
+  const model = android && android !== 'K' ? android : /iPad/.test(ua) ? 'iPad' : /iPhone/.test(ua) ? 'iPhone' : '';
+  return model ? `${model} (${browser} on ${os})` : `${browser} on ${os}`;
 }
 
 /** Render the sign-in form; `onSignedIn({token, user})` runs for students. */

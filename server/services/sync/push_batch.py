@@ -68,6 +68,8 @@ class _Batch:
             return self._record(op, REJECTED, errors=errors)
         if op.kind == "delete":
             return self._delete(op, entry)
+        if op.kind == "restore":
+            return self._restore(op, entry)
         return self._upsert(op, entry)
 
     def _upsert(self, op: LoadedOp, entry: Row | None) -> OpResult:
@@ -84,6 +86,14 @@ class _Batch:
         if not entry.deleted and entry.version != op.base_version:
             return self._conflict(op, entry)
         return self._record(op, APPLIED, self.writer.delete(entry))
+
+    def _restore(self, op: LoadedOp, entry: Row | None) -> OpResult:
+        if entry is None or not entry.deleted:
+            errors = {"entry_id": ["There is no deleted entry with this id to restore."]}
+            return self._record(op, REJECTED, errors=errors)
+        if entry.version != op.base_version:
+            return self._conflict(op, entry)
+        return self._record(op, APPLIED, self.writer.restore(entry))
 
     def _conflict(self, op: LoadedOp, entry: Row | None) -> OpResult:
         """Keep the device's copy; overwrite nothing; show the server's entry."""

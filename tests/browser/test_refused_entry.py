@@ -48,7 +48,7 @@ def test_an_entry_the_server_refuses_needs_attention_on_the_phone(new_phone, stu
     expect(item).not_to_contain_text("Waiting to sync")
     item.click()
     refusal = "Looks like an NHS number: remove patient identifiers."
-    expect(page.get_by_text(refusal)).to_be_visible()
+    expect(page.get_by_text(refusal, exact=True)).to_be_visible()  # under Notes
     page.get_by_role("button", name="Edit", exact=True).click()
     # The student's text is kept, to edit; the field the server named carries its message.
     expect(page.locator("#notes")).to_have_value(NHS_NOTE)

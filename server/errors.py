@@ -21,6 +21,7 @@ DEFAULT_MESSAGES = {
     405: "That method is not allowed here.",
     409: "That conflicts with the current state.",
     413: "The request is too large.",
+    414: "The address is too long.",
     422: "The request is not valid.",
     429: "Too many attempts. Wait a moment and try again.",
     500: "Something went wrong on our side. Nothing was changed; try again.",

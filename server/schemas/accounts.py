@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from .fields import String
+
 
 class TokenRequestSchema(Schema):
     """POST /auth/token body."""
 
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    device_name = fields.String(load_default="Unnamed device", validate=validate.Length(max=100))
+    email = String(required=True, validate=validate.Length(min=1, max=254))
+    password = String(required=True, validate=validate.Length(min=1, max=200))
+    device_name = String(load_default="Unnamed device", validate=validate.Length(max=100))
 
 
 class LogbookSchema(Schema):

@@ -14,7 +14,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validat
 
 from .comments import CommentSchema
 from .entries import EntryInSchema, EntrySchema, RowSchema
-from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Value, Version
+from .fields import Choice, Count, ReadOnly, String, UTCDateTime, Uuid, Value, Version
 
 MAX_OPS = 100
 
@@ -106,10 +106,8 @@ class OpField(fields.Nested):
     def __init__(self, **kwargs):
         super().__init__(OpSchema, **kwargs)
 
-    def _validate(self, value):
-        pass  # load_op has checked everything; there are no validators to chain
-
-    def _deserialize(self, value, attr, data, **kwargs):
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        """Load any op, null included, with `load_op` (so `null` is rejected per op, as 5 is)."""
         return load_op(value)
 
 
@@ -119,7 +117,7 @@ class PushSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    device_id = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    device_id = String(required=True, validate=validate.Length(min=1, max=100))
     ops = fields.List(
         OpField(),
         required=True,
@@ -154,7 +152,7 @@ class PullQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    since = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    since = Count(load_default=0)
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 

@@ -14,6 +14,7 @@ from .schemas.fields import INT_MAX
 # gunicorn's default limit_request_line: gunicorn.conf.py raises gunicorn's own to its maximum
 # (8190) so that a line between the two gets this app's JSON 414 rather than gunicorn's HTML.
 MAX_REQUEST_LINE = 4094
+_FORMS = frozenset(("application/x-www-form-urlencoded", "multipart/form-data"))
 
 
 class BoundedInt(IntegerConverter):
@@ -63,6 +64,5 @@ def register(app: Flask) -> None:
             abort(414, description="The address is too long.")
         if _has_nul(request.args):
             abort(400, description="The query must not contain NUL bytes.")
-        if request.mimetype in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-            if _has_nul(request.form):
-                abort(400, description="The form must not contain NUL bytes.")
+        if request.mimetype in _FORMS and _has_nul(request.form):
+            abort(400, description="The form must not contain NUL bytes.")

@@ -151,8 +151,8 @@ def test_an_op_that_is_not_an_object_is_rejected_per_op(client, header, bad_op):
 
 def test_a_nul_byte_in_a_path_is_a_404(client, tutor_header):
     """/entries/%00/comments never reaches the database."""
-    response = client.post("/api/v1/entries/%00/comments", json={"body": "Hi"}, headers=tutor_header)
-    _is_error(response, 404)
+    url = "/api/v1/entries/%00/comments"
+    _is_error(client.post(url, json={"body": "Hi"}, headers=tutor_header), 404)
 
 
 def test_a_nul_byte_in_a_query_is_a_400(client, header):

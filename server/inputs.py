@@ -7,6 +7,7 @@ limits) is checked here, so it gets a 4xx instead of reaching the database as a 
 from __future__ import annotations
 
 from flask import Flask, Request, abort, request
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from .schemas.fields import INT_MAX
@@ -33,8 +34,17 @@ class StorableText(UnicodeConverter):
         self.regex = self.regex.replace("[^/]", "[^/\x00]", 1)
 
 
-class JSONRequest(Request):
-    """A request whose JSON too deeply nested for the parser is a 400, like any bad JSON."""
+class BoundedRequest(Request):
+    """A request whose chunked body past MAX_CONTENT_LENGTH is a 413 (not a cut-off body read
+    as bad JSON), and whose JSON too deep for the parser is a 400, like any bad JSON."""
+
+    def get_data(self, cache=True, as_text=False, parse_form_data=False):
+        """The body; without a Content-Length, reaching the size limit means it went past."""
+        data = super().get_data(cache=cache, as_text=as_text, parse_form_data=parse_form_data)
+        limit = self.max_content_length
+        if limit is not None and self.content_length is None and len(data) >= limit:
+            raise RequestEntityTooLarge()
+        return data
 
     def get_json(self, force=False, silent=False, cache=True):
         """The parsed JSON body; nesting past the parser's recursion limit reads as bad JSON."""
@@ -55,7 +65,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = BoundedInt
     app.url_map.converters["default"] = StorableText
     app.url_map.converters["string"] = StorableText
-    app.request_class = JSONRequest
+    app.request_class = BoundedRequest
 
     @app.before_request
     def _screen_request():

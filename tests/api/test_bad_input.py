@@ -11,6 +11,7 @@ import pytest
 from tests.api.test_progress import assign
 from tests.conftest import PASSWORD
 from tests.sync.helpers import PUSH, new_id, pull_all, push, upsert
+from tests.web.conftest import WebSession
 
 NUL, SURROGATE = "\x00", "\ud800"
 HUGE = [2**31, 2**63, 10**20]
@@ -164,8 +165,7 @@ def test_a_nul_byte_in_a_web_search_is_a_400(client, app, make_user, student):
     """The tutors' record search: `?q=` with a NUL byte (PostgreSQL would refuse the LIKE)."""
     tutor = make_user("tutor")
     assign(app, tutor, student)
-    client.post("/signin", data={"email": tutor.email, "password": PASSWORD})
-    response = client.get(f"/students/{student.id}?q=ab%00c")
+    response = WebSession(client, tutor).get(f"/students/{student.id}?q=ab%00c")
     assert response.status_code == 400
     assert "NUL" in response.get_data(as_text=True)
 

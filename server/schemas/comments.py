@@ -30,4 +30,4 @@ class CommentInSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    body = Text(COMMENT_MAX, min_length=1, required=True)
+    body = Text(COMMENT_MAX, min_length=1, required=True, allow_none=False)

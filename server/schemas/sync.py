@@ -134,10 +134,24 @@ class OpResultSchema(RowSchema):
 
     op_id = fields.Raw(dump_only=True, metadata={"type": "string", "nullable": True})
     status = fields.String(
-        dump_only=True, metadata={"enum": ["applied", "duplicate", "conflict", "rejected"]}
+        dump_only=True,
+        metadata={
+            "enum": ["applied", "duplicate", "conflict", "rejected"],
+            "description": "rejected: this op was refused (see errors) and will be refused "
+            "again; the other ops of the batch are applied all the same.",
+        },
     )
     entry = fields.Nested(EntrySchema, dump_only=True, allow_none=True)
-    errors = fields.Dict(dump_only=True, allow_none=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "For a rejected op: messages keyed by the field they are about "
+            "(`_schema` when the op is not an object); null otherwise."
+        },
+    )
 
 
 class PushResponseSchema(Schema):

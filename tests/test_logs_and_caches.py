@@ -88,10 +88,10 @@ def test_signed_in_pages_and_api_answers_are_not_stored(client, header, tutor_cl
         assert response.headers.get("Cache-Control") == "no-store", response.request.path
 
 
-def test_the_app_shell_stays_cacheable_for_the_service_worker(client, tutor_client):
+def test_the_app_shell_stays_cacheable_for_the_service_worker(app, make_user):
     """The shell and its assets revalidate (no-cache), signed in or not: the worker keeps them."""
-    web, _ = tutor_client
-    for c in (client, web):
+    signed_in = WebSession(app.test_client(), make_user("student"))
+    for c in (app.test_client(), signed_in):
         for path in ("/", "/manifest.webmanifest", "/js/app.js", "/css/app.css"):
             response = c.get(path)
             assert response.status_code == 200, path

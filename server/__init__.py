@@ -26,13 +26,14 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from . import errors, headers
+    from . import errors, headers, inputs
     from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .cli import register_cli
     from .web import bp as web_bp
     from .web.pwa import bp as pwa_bp
 
+    inputs.register(app)  # before the blueprints: their routes use its converters
     app.register_blueprint(api_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(web_bp)

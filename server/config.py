@@ -31,6 +31,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL")
         or f"sqlite:///{INSTANCE_DIR / 'scanlog.sqlite'}",
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # A failed statement's error names the statement, never its values (clinical text).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True},
         # Push batches are at most 100 entries of a few KB: 2 MB is plenty and bounds abuse.
         "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from http import HTTPStatus
 
 from flask import Flask, Response, jsonify, render_template, request
 from marshmallow import ValidationError
+from sqlalchemy.exc import StatementError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import db
@@ -21,6 +23,7 @@ DEFAULT_MESSAGES = {
     405: "That method is not allowed here.",
     409: "That conflicts with the current state.",
     413: "The request is too large.",
+    414: "The address is too long.",
     422: "The request is not valid.",
     429: "Too many attempts. Wait a moment and try again.",
     500: "Something went wrong on our side. Nothing was changed; try again.",
@@ -95,5 +98,22 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):
         # No rollback here: _http_error does it for every 5xx, this one included.
-        log.exception("Unhandled error on %s %s", request.method, request.path)
+        if isinstance(e, StatementError):
+            _log_statement_error(e)
+        else:
+            log.exception("Unhandled error on %s %s", request.method, request.path)
         return _http_error(InternalServerError())
+
+
+def _log_statement_error(e: StatementError) -> None:
+    """Log a failed statement by its kind, its SQL and where it ran: never its message, which
+    on PostgreSQL quotes the row's values ("DETAIL: Key (...)=(...)"), nor its parameters."""
+    kind = type(e.orig).__name__ if e.orig is not None else type(e).__name__
+    log.error(
+        "Database error %s on %s %s; statement: %s\n%s",
+        kind,
+        request.method,
+        request.path,
+        e.statement,
+        "".join(traceback.format_tb(e.__traceback__)),
+    )

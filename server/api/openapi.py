@@ -26,6 +26,7 @@ _ERROR_NAMES = {
     404: "NotFound",
     409: "Conflict",
     413: "TooLarge",
+    414: "URITooLong",
     415: "UnsupportedMediaType",
     422: "Invalid",
     429: "Throttled",
@@ -98,11 +99,11 @@ def _operation(endpoint: str, view, method: str) -> dict:
     if doc.get("not_modified"):
         responses["304"] = {"description": "Not modified (If-None-Match matched the ETag)."}
     is_public = getattr(view, "is_public", False)
-    codes = set(doc.get("errors", ())) | {500}
+    # Any request: 400 for a body that is not JSON or a NUL byte in the query (server/inputs.py),
+    # 414 for an address past the request-line limit.
+    codes = set(doc.get("errors", ())) | {400, 414, 500}
     if not is_public:
         codes.add(401)
-    if method in {"POST", "PUT", "PATCH"}:
-        codes.add(400)  # a body that is not JSON at all
     for code in sorted(codes):
         responses[str(code)] = _ERROR_NAMES[code]
     operation: dict = {
@@ -134,13 +135,23 @@ def _path_and_parameters(rule: str) -> tuple[str, list[dict]]:
     return _CONVERTER.sub(lambda m: "{" + m.group(2) + "}", rule), parameters
 
 
+def _strftime_as_date_time(self, field, ret, **kwargs) -> dict:
+    """A DateTime dumped with a strftime format (ISO 8601 UTC) is a date-time, not `null`."""
+    if isinstance(field, fields.DateTime) and "format" in ret and ret["format"] is None:
+        if ret.get("pattern") is None:
+            ret.pop("pattern", None)
+        return {"format": "date-time"}
+    return {}
+
+
 def build_document(app: Flask) -> dict:
     """The OpenAPI 3 document of every /api/v1 route of this app."""
+    marshmallow_plugin = MarshmallowPlugin()
     spec = APISpec(
         title="ScanLog API",
         version="1",
         openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
+        plugins=[marshmallow_plugin],
         info={
             "description": "The JSON API of ScanLog (see api.md): bearer tokens, sync, "
             "vocabulary, progress, tutors' views."
@@ -156,6 +167,7 @@ def build_document(app: Flask) -> dict:
             "description": "A device token from POST /api/v1/auth/token.",
         },
     )
+    marshmallow_plugin.converter.add_attribute_function(_strftime_as_date_time)
     spec.components.schema("Error", schema=ErrorSchema)
     for code, name in _ERROR_NAMES.items():
         message = _EXTRA_MESSAGES.get(code) or DEFAULT_MESSAGES.get(code, name)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from ..services.progress import skill_fade_days
-from .fields import no_identifiers
+from .fields import String, no_identifiers
 from .strict import StrictSchema
 
 
 class TokenRequestSchema(StrictSchema):
     """POST /auth/token body."""
 
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    device_name = fields.String(
+    email = String(required=True, validate=validate.Length(min=1, max=254))
+    password = String(required=True, validate=validate.Length(min=1, max=200))
+    device_name = String(
         load_default="Unnamed device", validate=[validate.Length(max=100), no_identifiers]
     )
 

@@ -28,4 +28,4 @@ class CommentSchema(Schema):
 class CommentInSchema(StrictSchema):
     """POST /entries/<id>/comments body."""
 
-    body = Text(COMMENT_MAX, min_length=1, required=True)
+    body = Text(COMMENT_MAX, min_length=1, required=True, allow_none=False)

@@ -13,14 +13,20 @@ import functools
 import re
 from contextvars import ContextVar
 
-from marshmallow import ValidationError, fields, missing
+from marshmallow import ValidationError, fields, missing, validate
 
 from ..domain import vocabulary
 from ..domain.identifiers import identifier_messages
 
 EARLIEST_SCAN = dt.date(2000, 1, 1)
 FUTURE_SLACK = dt.timedelta(days=1)  # the server's date may be behind the device's time zone
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# Matched with fullmatch: a `$` would accept a trailing newline.
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The largest value of an Integer column (PostgreSQL's int4; SQLite's are wider): numbers
+# past it are refused when loaded, never sent to the database.
+INT_MAX = 2**31 - 1
+# A NUL byte (PostgreSQL refuses it in text) or a lone surrogate (not encodable as UTF-8).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 # A context variable, not a schema attribute: the schemas are built once at import and shared
 # by every request thread, so the date of one load must not leak into another's.
 _TODAY: ContextVar[dt.date | None] = ContextVar("scanlog_today", default=None)
@@ -70,20 +76,24 @@ class _SelfChecked:
             super()._validate(value)
 
 
-class _String(_SelfChecked, fields.String):
-    """A string field whose str input is taken as is (JSON has no other kind of string)."""
+class String(_SelfChecked, fields.String):
+    """A string that can be stored: no NUL byte, no lone surrogate (JSON's "\\ud800")."""
+
+    default_error_messages = {"unstorable": "Must not contain NUL bytes or lone surrogates."}
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if type(value) is str:
-            return value
-        return super()._deserialize(value, attr, data, **kwargs)  # its answer, its message
+        if type(value) is not str:
+            value = super()._deserialize(value, attr, data, **kwargs)  # its answer, its message
+        if "\x00" in value or (not value.isascii() and _UNSTORABLE.search(value)):
+            raise self.make_error("unstorable")
+        return value
 
 
 class Value(_SelfChecked, fields.Raw):
     """Any JSON value, taken as is (checked later by whoever reads it)."""
 
 
-class Uuid(_String):
+class Uuid(String):
     """A UUID in its canonical lower-case form (as crypto.randomUUID() makes it)."""
 
     default_error_messages = {
@@ -92,12 +102,12 @@ class Uuid(_String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        if not _UUID.match(value):
+        if not _UUID.fullmatch(value):
             raise self.make_error("invalid_uuid")
         return value
 
 
-class Text(_String):
+class Text(String):
     """Free text: trimmed (null reads as empty), bounded in length, with no patient identifier.
 
     The checks run in one step rather than as a chain of validators: a push loads 100
@@ -133,7 +143,7 @@ class Text(_String):
         return text
 
 
-class Choice(_String):
+class Choice(String):
     """One of a few fixed words (trimmed)."""
 
     def __init__(self, choices: list[str], **kwargs):
@@ -154,19 +164,29 @@ def Code(list_name: str, **kwargs) -> Choice:
 
 
 class Version(_SelfChecked, fields.Integer):
-    """A version number: a JSON integer, 0 or more."""
+    """A version number: a JSON integer, from 0 to INT_MAX."""
 
-    default_error_messages = {"negative": "Must be greater than or equal to 0."}
+    default_error_messages = {
+        "negative": "Must be greater than or equal to 0.",
+        "too_large": f"Must be less than or equal to {INT_MAX}.",
+    }
 
     def __init__(self, **kwargs):
-        metadata = {"minimum": 0, **kwargs.pop("metadata", {})}
+        metadata = {"minimum": 0, "maximum": INT_MAX, **kwargs.pop("metadata", {})}
         super().__init__(strict=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         number = super()._deserialize(value, attr, data, **kwargs)
         if number < 0:
             raise self.make_error("negative")
+        if number > INT_MAX:
+            raise self.make_error("too_large")
         return number
+
+
+def Count(minimum: int = 0, **kwargs) -> fields.Integer:
+    """An integer of a query or body that reaches an Integer column: minimum to INT_MAX."""
+    return fields.Integer(validate=validate.Range(min=minimum, max=INT_MAX), **kwargs)
 
 
 class ScanDate(_SelfChecked, fields.Date):

@@ -9,6 +9,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..domain.pace import STATUSES
 from .entries import EntrySchema
+from .fields import Count
 
 STATUS = validate.OneOf(STATUSES)
 Counts = fields.Dict(keys=fields.String(), values=fields.Integer())
@@ -20,8 +21,8 @@ class EntriesQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE  # other query parameters (cache busters) are ignored
 
-    period = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    period = Count(1, load_default=None)
+    page = Count(1, load_default=1)
 
 
 class StudentEntriesSchema(Schema):

@@ -15,7 +15,17 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_dump, val
 from ..domain.identifiers import identifier_messages
 from .comments import CommentSchema
 from .entries import EntryInSchema, EntrySchema, RowSchema
-from .fields import Choice, ReadOnly, UTCDateTime, Uuid, Value, Version, no_identifiers
+from .fields import (
+    Choice,
+    Count,
+    ReadOnly,
+    String,
+    UTCDateTime,
+    Uuid,
+    Value,
+    Version,
+    no_identifiers,
+)
 from .strict import StrictSchema
 
 MAX_OPS = 100
@@ -107,19 +117,15 @@ class OpField(fields.Nested):
     def __init__(self, **kwargs):
         super().__init__(OpSchema, **kwargs)
 
-    def _validate(self, value):
-        pass  # load_op has checked everything; there are no validators to chain
-
-    def _deserialize(self, value, attr, data, **kwargs):
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        """Load any op, null included, with `load_op` (so `null` is rejected per op, as 5 is)."""
         return load_op(value)
 
 
 class PushSchema(StrictSchema):
     """POST /sync/push body (as documented); load it inside `fields.today_for_load(today)`."""
 
-    device_id = fields.String(
-        required=True, validate=[validate.Length(min=1, max=100), no_identifiers]
-    )
+    device_id = String(required=True, validate=[validate.Length(min=1, max=100), no_identifiers])
     ops = fields.List(
         OpField(),
         required=True,
@@ -136,10 +142,24 @@ class OpResultSchema(RowSchema):
 
     op_id = fields.Raw(dump_only=True, metadata={"type": "string", "nullable": True})
     status = fields.String(
-        dump_only=True, metadata={"enum": ["applied", "duplicate", "conflict", "rejected"]}
+        dump_only=True,
+        metadata={
+            "enum": ["applied", "duplicate", "conflict", "rejected"],
+            "description": "rejected: this op was refused (see errors) and will be refused "
+            "again; the other ops of the batch are applied all the same.",
+        },
     )
     entry = fields.Nested(EntrySchema, dump_only=True, allow_none=True)
-    errors = fields.Dict(dump_only=True, allow_none=True)
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "For a rejected op: messages keyed by the field they are about "
+            "(`_schema` when the op is not an object); null otherwise."
+        },
+    )
 
 
 class PushResponseSchema(Schema):
@@ -154,7 +174,7 @@ class PullQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    since = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    since = Count(load_default=0)
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 

@@ -47,3 +47,4 @@ def _authenticate():
 
 
 from . import auth, comments, openapi, progress, students, submissions, sync, vocabulary  # noqa: E402,F401  (modules register their routes on bp)
+from . import signoff as _signoff  # noqa: E402,F401,I001  (issue 13: samples, checks)

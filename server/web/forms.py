@@ -51,6 +51,12 @@ class CommentForm(FlaskForm):
     )
 
 
+class SubmitForm(FlaskForm):
+    """A student's submission of a year, with a statement when it is below target."""
+
+    statement = TextAreaField("Statement for your tutor", validators=[Length(max=2000)])
+
+
 class DecisionForm(FlaskForm):
     """Sign off or return a submitted logbook, with an optional (for returns, required) note."""
 

@@ -12,7 +12,7 @@ from ..services import progress, submissions
 from ..services.submissions import SubmissionError
 from . import bp
 from .access import roles_required, visible_student
-from .forms import ActionForm, DecisionForm
+from .forms import DecisionForm, SubmitForm
 
 
 def _to_period(student_id: int, number: int):
@@ -23,16 +23,18 @@ def _to_period(student_id: int, number: int):
 @roles_required("student")
 def submit_period(student_id: int, number: int):
     """The student submits one logbook year for sign-off."""
-    if student_id != current_user.id or not ActionForm().validate_on_submit():
+    form = SubmitForm()
+    if student_id != current_user.id or not form.validate_on_submit():
         abort(404 if student_id != current_user.id else 400)
     if progress.period_of(current_user, number) is None:
         abort(404)
     try:
-        row = submissions.submit(current_user, number, clock.today())
+        row = submissions.submit(current_user, number, clock.today(), form.statement.data or "")
     except SubmissionError as e:
         db.session.rollback()
         flash(str(e), "error")
     else:
+        db.session.commit()
         flash(
             f"Year {number} submitted with {row.entry_count} scans. Your tutor will look at it.",
             "ok",
@@ -60,6 +62,7 @@ def _decide(submission_id: int, decide, done: str):
         db.session.rollback()
         flash(str(e), "error")
     else:
+        db.session.commit()
         flash(done.format(period=row.period), "ok")
     return _to_period(row.student_id, row.period)
 

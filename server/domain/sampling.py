@@ -35,7 +35,7 @@ class SampleCounts:
 
 
 def summary(counts: SampleCounts) -> str:
-    """"30 sampled, 29 checked, 1 queried, resolved" for the sign-off, the PDF and exports."""
+    """The summary ("30 sampled, 29 checked, 1 queried, resolved") for sign-off and the PDF."""
     words = [f"{counts.size} sampled", f"{counts.checked} checked"]
     if counts.queried:
         words.append(f"{counts.queried} queried")

@@ -88,7 +88,7 @@ def counts(submission: Submission) -> sampling.SampleCounts:
 
 
 def sample_summary(submission: Submission) -> str | None:
-    """"30 sampled, 29 checked, 1 queried, resolved", or None for a year without a sample."""
+    """The sample summary ("30 sampled, 29 checked, ..."), or None for a year without one."""
     found = counts(submission)
     return sampling.summary(found) if found.size else None
 

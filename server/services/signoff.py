@@ -62,9 +62,7 @@ def progress_with_submissions(student: User, today: dt.date) -> ProgressReport:
     latest = submissions.latest_by_period(student.id)
     days = submissions.opens_days()
     periods = tuple(
-        PeriodWithSubmission(
-            p, period_submission(latest.get(p.number)), windows.opens_on(p, days)
-        )
+        PeriodWithSubmission(p, period_submission(latest.get(p.number)), windows.opens_on(p, days))
         for p in report.periods
     )
     return dataclasses.replace(report, periods=periods)

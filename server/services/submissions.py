@@ -240,9 +240,10 @@ def reopen(user: User, submission: Submission, reason: str) -> Submission:
         raise SubmissionError("Say why the year is reopened: it goes in the audit trail.")
     lock_counter(submission.student_id)
     db.session.refresh(submission)
-    if state_of(submission) != "signed_off" or latest(
-        submission.student_id, submission.period
-    ) is not submission:
+    if (
+        state_of(submission) != "signed_off"
+        or latest(submission.student_id, submission.period) is not submission
+    ):
         raise SubmissionError("Only the latest sign-off of a year can be reopened.")
     submission.reopened_at, submission.reopened_by_id = utcnow(), user.id
     submission.reopen_reason = reason[:2000]

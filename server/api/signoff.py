@@ -80,6 +80,9 @@ def sign_off_period(student_id: int, number: int):
 @roles_required("tutor")
 def return_period(student_id: int, number: int):
     """The student's tutor returns a submitted year with a comment saying what to change."""
+    if not DecisionInSchema().load(json_body())["comment"]:
+        message = "Say what the student should change before returning it."
+        return json_error(422, message, {"comment": [message]})
     return _decide(student_id, number, submissions.return_for_changes)
 
 

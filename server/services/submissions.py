@@ -136,6 +136,14 @@ def submit(student: User, number: int, today: dt.date, statement: str = "") -> S
     return row
 
 
+def window_message(student: User, period, today: dt.date) -> str | None:
+    """Why the year cannot be submitted yet (its window is not open), or None."""
+    found = period_of(student, period.number)
+    if found is None or windows.window_open(found, today, opens_days()):
+        return None
+    return windows.not_open_message(found, opens_days())
+
+
 def state_of(row: Submission | None) -> str:
     """A period's state from its latest submission: a reopened sign-off reads "open"."""
     if row is None or (row.state == "signed_off" and row.reopened_at is not None):

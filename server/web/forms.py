@@ -57,6 +57,20 @@ class SubmitForm(FlaskForm):
     statement = TextAreaField("Statement for your tutor", validators=[Length(max=2000)])
 
 
+class CheckForm(FlaskForm):
+    """The tutor's check of one sampled entry: checked, or a query with a comment."""
+
+    comment = TextAreaField("Query for the student", validators=[Length(max=2000)])
+
+
+class ReopenForm(FlaskForm):
+    """Why a signed-off year is reopened (kept in the audit trail)."""
+
+    reason = TextAreaField(
+        "Reason for reopening", validators=[DataRequired("Say why."), Length(max=2000)]
+    )
+
+
 class DecisionForm(FlaskForm):
     """Sign off or return a submitted logbook, with an optional (for returns, required) note."""
 

@@ -82,6 +82,16 @@ ROUTES = {
         {"comment": "Add findings."},
         (LOGIN, 403, 403, 302, 404, 403),
     ),
+    ("POST", "/submissions/<int:submission_id>/entries/<entry_id>/check"): (
+        "/submissions/{sub}/entries/{entry}/check",
+        {"result": "checked"},
+        (LOGIN, 403, 403, 302, 404, 302),
+    ),
+    ("POST", "/submissions/<int:submission_id>/reopen"): (
+        "/submissions/{sub}/reopen",
+        {"reason": "Wrong date."},
+        (LOGIN, 403, 403, 302, 404, 302),  # staff pass (not signed off: a flash says so)
+    ),
     # Admin pages
     ("GET", "/admin/users"): ("/admin/users", None, (LOGIN, 403, 403, 403, 403, 200)),
     ("GET", "/admin/users/new"): ("/admin/users/new", None, (LOGIN, 403, 403, 403, 403, 200)),

@@ -103,6 +103,7 @@ def test_submit_return_change_resubmit_sign_off(server, phone, new_laptop):
     student_web.reload()
     expect(student_web.locator("#submission")).to_contain_text("Add the findings for the knee")
     expect(student_web.locator(".changes")).to_contain_text("region “knee” → “elbow”")
+    student_web.fill("#statement", "Two clinics a month; findings added.")
     student_web.get_by_role("button", name="Submit again").click()
     expect(student_web.locator("#submission-h")).to_contain_text("waiting for sign-off")
 

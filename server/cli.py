@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import clock
+from .cli_reminders import reminders_cli
 from .domain.roles import ROLES
 from .extensions import db
 from .services import accounts, demo
@@ -88,3 +89,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(tutors_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(reminders_cli)

@@ -55,6 +55,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SAMPLE_SIZE": int(env.get("SAMPLE_SIZE", 10)),
         "SAMPLE_PERCENT": int(env.get("SAMPLE_PERCENT", 10)),
         "SIGNOFF_REQUIRES_SAMPLE": _bool(env.get("SIGNOFF_REQUIRES_SAMPLE"), True),
+        # Links in reminder e-mails (sent from the command line, where there is no request).
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://localhost:5000"),
     }
     config.update(overrides)
     if config["ENV"] in {"development", "testing"} and not config["SECRET_KEY"]:

@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401  (modules register their routes on bp)
     filters,
     invitation,
     pages,
+    reminder_prefs,
     students,
     submission_actions,
 )

@@ -92,6 +92,11 @@ ROUTES = {
         {"reason": "Wrong date."},
         (LOGIN, 403, 403, 302, 404, 302),  # staff pass (not signed off: a flash says so)
     ),
+    # Reminder e-mail choices (issue 13): a signed link (a forged one is 404), the account page.
+    ("GET", "/reminders/off/<token>"): ("/reminders/off/forged", None, (404,) * 6),
+    ("POST", "/reminders/off/<token>"): ("/reminders/off/forged", {}, (404,) * 6),
+    ("GET", "/account/reminders"): ("/account/reminders", None, (LOGIN, 200, 200, 200, 200, 200)),
+    ("POST", "/account/reminders"): ("/account/reminders", {}, (LOGIN, 302, 302, 302, 302, 302)),
     # Admin pages
     ("GET", "/admin/users"): ("/admin/users", None, (LOGIN, 403, 403, 403, 403, 200)),
     ("GET", "/admin/users/new"): ("/admin/users/new", None, (LOGIN, 403, 403, 403, 403, 200)),

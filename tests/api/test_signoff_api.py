@@ -12,7 +12,6 @@ from server.domain.sampling import draw
 from server.extensions import db
 from server.models import AuditEvent
 from server.services import accounts
-from tests.conftest import make_app, wipe
 from tests.sync.helpers import delete, new_id, pull_all, push_ok, upsert
 
 TODAY = dt.date.today()
@@ -148,50 +147,11 @@ def test_the_draw_is_reproducible_whatever_the_order_of_the_entries():
     assert draw(ids, 10, "7:1:3") != draw(ids, 10, "7:1:4")
 
 
-def test_sample_percent_wins_when_it_is_larger(database_url, _schema):
-    app = make_app(database_url, SAMPLE_SIZE=3, SAMPLE_PERCENT=50)
-    try:
-        client = app.test_client()
-        with app.app_context():
-            student = accounts.create_user(
-                email="big@example.org",
-                name="Big",
-                role="student",
-                password="correct-horse-battery",
-                pgcert_completed_on=dt.date(2025, 9, 1),
-                registration_ends_on=dt.date(2028, 8, 31),
-            )
-            tutor = accounts.create_user(
-                email="t@example.org", name="T", role="tutor", password="correct-horse-battery"
-            )
-            db.session.flush()
-            accounts.assign_tutor(tutor.email, student.email)
-            db.session.commit()
-            sid = student.id
-        token = client.post(
-            "/api/v1/auth/token",
-            json={
-                "email": "big@example.org",
-                "password": "correct-horse-battery",
-                "device_name": "p",
-            },
-        ).get_json()["token"]
-        header = {"Authorization": f"Bearer {token}"}
-        log(client, header, 9)
-        assert submit(client, header, statement="Short.").status_code == 201
-        token = client.post(
-            "/api/v1/auth/token",
-            json={
-                "email": "t@example.org",
-                "password": "correct-horse-battery",
-                "device_name": "p",
-            },
-        ).get_json()["token"]
-        staff = {"Authorization": f"Bearer {token}"}
-        response = client.get(f"/api/v1/students/{sid}/periods/1/sample", headers=staff)
-        assert len(response.get_json()["entries"]) == 5  # 50% of 9, rounded up
-    finally:
-        wipe(app)
+def test_sample_percent_wins_when_it_is_larger(app, client, header, staff, student):
+    app.config.update(SAMPLE_SIZE=3, SAMPLE_PERCENT=50)  # read when the sample is drawn
+    log(client, header, 9)
+    assert submit(client, header, statement="Short.").status_code == 201
+    assert len(sample_of(client, staff, student)) == 5  # 50% of 9, rounded up
 
 
 def test_a_query_reaches_the_students_pull_and_a_fix_resolves_it(client, header, staff, student):

@@ -8,6 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import clock
 from .cli_logbook import logbook_cli
+from .cli_reminders import reminders_cli
 from .commands.backup import backup_command
 from .commands.retention import retention_command
 from .domain.roles import ROLES
@@ -94,3 +95,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(retention_command)
     app.cli.add_command(logbook_cli)
+    app.cli.add_command(reminders_cli)

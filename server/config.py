@@ -55,6 +55,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "TIMEZONE": env.get("TIMEZONE", "Europe/London"),
         "REGION_MINIMUM": int(env["REGION_MINIMUM"]) if env.get("REGION_MINIMUM") else None,
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Sign-off (issue 13): the submission window, the sample a tutor checks, reminders.
+        "SUBMISSION_OPENS_DAYS": int(env.get("SUBMISSION_OPENS_DAYS", 28)),
+        "SAMPLE_SIZE": int(env.get("SAMPLE_SIZE", 10)),
+        "SAMPLE_PERCENT": int(env.get("SAMPLE_PERCENT", 10)),
+        "SIGNOFF_REQUIRES_SAMPLE": _bool(env.get("SIGNOFF_REQUIRES_SAMPLE"), True),
+        # Links in reminder e-mails (sent from the command line, where there is no request).
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://localhost:5000"),
     }
     config.update(overrides)
     if config["ENV"] in {"development", "testing"} and not config["SECRET_KEY"]:

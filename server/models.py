@@ -294,6 +294,11 @@ class Submission(db.Model):
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decision_comment: Mapped[str] = mapped_column(Text, default="")
+    # Issue 13: the student's statement (required below target) and a reopened sign-off.
+    statement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reopened_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reopen_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
 
@@ -376,3 +381,53 @@ class SignInThrottle(db.Model):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_allowed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SampleEntry(db.Model):
+    """One entry of a submitted year's sample, drawn once, and the tutor's check of it."""
+
+    __tablename__ = "sample_entries"
+    __table_args__ = (
+        CheckConstraint("result IS NULL OR result IN ('checked', 'query')", name="result"),
+    )
+
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_id: Mapped[str] = mapped_column(
+        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    result: Mapped[str | None] = mapped_column(String(8))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    checked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A query reaches the phone as a comment on the entry (the pull stream carries it).
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id", ondelete="SET NULL"))
+    # The entry's version when queried: a later version means the student fixed it.
+    queried_version: Mapped[int | None] = mapped_column(Integer)
+
+
+class ReminderOptOut(db.Model):
+    """A person who turned one kind of reminder e-mail off."""
+
+    __tablename__ = "reminder_optouts"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SentReminder(db.Model):
+    """A reminder sent: one row per person, kind and schedule key, so each goes once."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "key", name="uq_sent_reminders_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(40))
+    sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,7 +21,7 @@ async function renderProgressScreen() {
   if (!current(main, token)) return;
   const box = el('div', { id: 'progress-view' });
   replace(main, el('h2', {}, 'Progress'), box);
-  renderProgress(box, { entries, logbook: session.user.logbook, today: today() });
+  renderProgress(box, { entries, logbook: session.user.logbook, today: today(), token: session.auth.token });
 }
 
 /** Show the screen named in the address (#log, #logbook, #progress, #account). */

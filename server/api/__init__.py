@@ -53,6 +53,7 @@ from . import (  # noqa: E402,F401  (modules register their routes on bp)
     me_export,
     openapi,
     progress,
+    signoff,
     students,
     submissions,
     sync,

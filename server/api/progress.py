@@ -7,7 +7,7 @@ from flask import abort, g
 from .. import clock
 from ..domain.roles import STAFF_ROLES
 from ..schemas.progress import ProgressSchema
-from ..services import accounts, progress
+from ..services import accounts, signoff
 from . import bp, roles_required
 from .openapi import documented
 
@@ -17,7 +17,7 @@ from .openapi import documented
 @roles_required("student")
 def own_progress():
     """The signed-in student's progress: periods, pace, skill fade and breadth."""
-    return ProgressSchema().dump(progress.student_progress(g.user, clock.today()))
+    return ProgressSchema().dump(signoff.progress_with_submissions(g.user, clock.today()))
 
 
 @bp.get("/students/<int:student_id>/progress")
@@ -28,4 +28,4 @@ def student_progress(student_id: int):
     student = accounts.visible_student(g.user, student_id)
     if student is None:
         abort(404, description="No such student.")
-    return ProgressSchema().dump(progress.student_progress(student, clock.today()))
+    return ProgressSchema().dump(signoff.progress_with_submissions(student, clock.today()))

@@ -7,7 +7,7 @@ from flask import abort, g, request
 from .. import clock
 from ..domain.roles import STAFF_ROLES
 from ..schemas.progress import CohortRowSchema, EntriesQuerySchema, StudentEntriesSchema
-from ..services import accounts, cohort, progress
+from ..services import accounts, cohort, progress, signoff
 from . import bp, roles_required
 from .openapi import documented
 
@@ -16,8 +16,9 @@ from .openapi import documented
 @documented(response=CohortRowSchema(many=True), errors=(403,))
 @roles_required(*STAFF_ROLES)
 def list_students():
-    """The students the viewer may see, with this year's count, target, status and pace."""
-    return CohortRowSchema(many=True).dump(cohort.cohort_rows(g.user, clock.today()))
+    """The students the viewer may see: this year's figures and the years awaiting sign-off."""
+    rows = signoff.with_queue(cohort.cohort_rows(g.user, clock.today()))
+    return CohortRowSchema(many=True).dump(rows)
 
 
 @bp.get("/students/<int:student_id>/entries")

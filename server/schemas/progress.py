@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 from ..domain.pace import STATUSES
 from .entries import EntrySchema
 from .fields import Count
+from .submissions import PeriodSubmissionSchema
 
 STATUS = validate.OneOf(STATUSES)
 Counts = fields.Dict(keys=fields.String(), values=fields.Integer())
@@ -53,6 +54,9 @@ class PeriodSchema(PaceSchema):
     by_region = Counts
     by_activity = Counts
     region_shortfalls = fields.Dict(keys=fields.String(), values=fields.Integer(), allow_none=True)
+    # Issue 13: the year's hand-in and the first day it can be submitted.
+    submission = fields.Nested(PeriodSubmissionSchema, allow_none=True)
+    submission_opens_on = fields.Date()
 
 
 class SkillFadeSchema(Schema):
@@ -91,3 +95,4 @@ class CohortRowSchema(PaceSchema):
     days_since_last_scan = fields.Integer(allow_none=True)
     skill_fade_warning = fields.Boolean()
     message = fields.String(allow_none=True)
+    awaiting_signoff = fields.List(fields.Integer(), metadata={"description": "Periods to decide."})

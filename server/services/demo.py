@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..extensions import db
 from ..models import Entry, User
-from . import accounts, submissions, sync
+from . import accounts, sampling, submissions, sync
 from .changes import EntryWriter
 
 PASSWORD = "scanlog-demo"  # noqa: S105 - the demo cohort's published password
@@ -204,9 +204,12 @@ def _year_one(spec: DemoStudent, student: User, tutor: User, today: dt.date) -> 
     """Submit (and perhaps sign off) the student's first logbook year, as the spec says."""
     if spec.year_one == "open":
         return ""
-    submission = submissions.submit(student, 1, today)
+    statement = "Fewer clinics than planned this year."  # used only when below target
+    submission = submissions.submit(student, 1, today, statement)
     if spec.year_one == "submitted":
         return ", year 1 waiting for sign-off"
+    for sampled in sampling.sample_of(submission):
+        sampling.check(tutor, sampled.id, "checked", "")
     submissions.sign_off(tutor, submission, "A well-kept first year.")
     return ", year 1 signed off"
 

@@ -81,17 +81,23 @@ def mail_configured() -> bool:
 
 def send_invitation_email(user: User, link: str) -> bool:
     """E-mail the link when a mail server is configured; returns whether it was sent."""
-    if not mail_configured():
-        return False
-    message = EmailMessage()
-    message["Subject"] = "Set your ScanLog password"
-    message["From"] = _setting("MAIL_SENDER", "scanlog@localhost")
-    message["To"] = user.email
-    message.set_content(
+    body = (
         f"Hello {user.name},\n\nAn account has been made for you on ScanLog, the scanning "
         f"logbook.\nSet your password with this link (it works once, for "
         f"{invitation_days()} days):\n\n{link}\n"
     )
+    return send_mail(user, "Set your ScanLog password", body)
+
+
+def send_mail(user: User, subject: str, body: str) -> bool:
+    """Send one plain-text e-mail through the MAIL_* settings; returns whether it was sent."""
+    if not mail_configured():
+        return False
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = _setting("MAIL_SENDER", "scanlog@localhost")
+    message["To"] = user.email
+    message.set_content(body)
     try:
         port = int(_setting("MAIL_PORT", 25))
         with smtplib.SMTP(_setting("MAIL_SERVER"), port, timeout=10) as s:
@@ -101,6 +107,6 @@ def send_invitation_email(user: User, link: str) -> bool:
                 s.login(_setting("MAIL_USERNAME"), _setting("MAIL_PASSWORD", ""))
             s.send_message(message)
     except (OSError, smtplib.SMTPException):
-        log.exception("Could not send the invitation e-mail to user %s", user.id)
+        log.exception("Could not send an e-mail (%s) to user %s", subject, user.id)
         return False
     return True

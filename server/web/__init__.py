@@ -18,6 +18,7 @@ from . import (  # noqa: E402,F401  (modules register their routes on bp)
     invitation,
     logbook_import,
     pages,
+    reminder_prefs,
     students,
     submission_actions,
 )

@@ -12,6 +12,7 @@ from .. import clock
 from ..domain.cohort import CohortRow
 from ..domain.roles import ROLES
 from ..extensions import db
+from ..services import signoff
 from ..services.cohort import cohort_rows
 from ..services.progress import skill_fade_days
 from . import bp
@@ -54,6 +55,7 @@ def home():
         return redirect(url_for("web.student", student_id=current_user.id))
     days = skill_fade_days()
     rows = cohort_rows(current_user, clock.today())
+    queue = [r for r in signoff.with_queue(rows) if r.awaiting_signoff]  # issue 13
     show = request.args.get("show", "all")
     show = show if show in FILTERS else "all"
     if show == "at_risk":
@@ -73,4 +75,5 @@ def home():
         descending=descending,
         filters=filters,
         gap_days=days,
+        queue=queue,
     )

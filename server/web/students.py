@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask import render_template, request
+from flask_login import current_user
 
 from .. import clock
 from ..domain import vocabulary
 from ..domain.progress import PeriodReport, ProgressReport
 from ..domain.roles import ROLES
-from ..services import admin, progress, record_search, submissions
+from ..services import admin, record_search, sampling, signoff, submissions
 from . import bp
 from .access import roles_required, visible_student
 from .charts import progress_chart
-from .forms import ActionForm, DecisionForm
+from .forms import ActionForm, CheckForm, DecisionForm, ReopenForm, SubmitForm
 
 
 def _filters() -> record_search.RecordFilters:
@@ -36,10 +37,11 @@ def _page_number() -> int:
     return int(value) if value.isdigit() else 1
 
 
-def selected_period(report: ProgressReport) -> PeriodReport | None:
-    """The period asked for (?period=n), else the current one, else the latest started."""
+def selected_period(report: ProgressReport, waiting: list[int] = ()) -> PeriodReport | None:
+    """The period asked for (?period=n), else one waiting for sign-off, else the current one,
+    else the latest started."""
     periods = report.periods
-    asked = request.args.get("period", "")
+    asked = request.args.get("period", "") or (str(waiting[0]) if waiting else "")
     chosen = next((p for p in periods if str(p.number) == asked), None)
     if chosen is None and report.current_period:
         chosen = next(p for p in periods if p.number == report.current_period)
@@ -55,8 +57,9 @@ def student(student_id: int):
     """One student's logbook as the record of learning, with progress and submission."""
     person = visible_student(student_id)
     day = clock.today()
-    report = progress.student_progress(person, day)
-    period = selected_period(report)
+    report = signoff.progress_with_submissions(person, day)
+    waiting = submissions.awaiting([person.id]).get(person.id, [])
+    period = selected_period(report, waiting if current_user.id != person.id else [])
     context = {"student": person, "report": report, "period": period, "day": day}
     if period is not None:
         starts_on, ends_on = period.starts_on, period.ends_on
@@ -78,6 +81,9 @@ def student(student_id: int):
             changed={c.entry_id: c for c in changes},
             changes=changes,
             history=[s for s in submissions.history(person.id) if s.period == period.number],
+            sample=sampling.sample_of(latest) if latest else [],
+            sample_summary=sampling.sample_summary(latest) if latest else None,
+            window_message=submissions.window_message(person, period, day),
         )
     return render_template(
         "web/student.html",
@@ -87,4 +93,7 @@ def student(student_id: int):
         labels=submissions.STATE_LABELS,
         action_form=ActionForm(),
         decision_form=DecisionForm(),
+        submit_form=SubmitForm(),
+        check_form=CheckForm(),
+        reopen_form=ReopenForm(),
     )

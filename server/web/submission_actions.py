@@ -2,37 +2,39 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
 from .. import clock
 from ..extensions import db
 from ..models import Submission
-from ..services import progress, submissions
+from ..services import progress, sampling, submissions
 from ..services.submissions import SubmissionError
 from . import bp
 from .access import roles_required, visible_student
-from .forms import ActionForm, DecisionForm
+from .forms import CheckForm, DecisionForm, ReopenForm, SubmitForm
 
 
-def _to_period(student_id: int, number: int):
-    return redirect(url_for("web.student", student_id=student_id, period=number) + "#submission")
+def _to_period(student_id: int, number: int, anchor: str = "submission"):
+    return redirect(url_for("web.student", student_id=student_id, period=number) + "#" + anchor)
 
 
 @bp.post("/students/<int:student_id>/periods/<int:number>/submit")
 @roles_required("student")
 def submit_period(student_id: int, number: int):
     """The student submits one logbook year for sign-off."""
-    if student_id != current_user.id or not ActionForm().validate_on_submit():
+    form = SubmitForm()
+    if student_id != current_user.id or not form.validate_on_submit():
         abort(404 if student_id != current_user.id else 400)
     if progress.period_of(current_user, number) is None:
         abort(404)
     try:
-        row = submissions.submit(current_user, number, clock.today())
+        row = submissions.submit(current_user, number, clock.today(), form.statement.data or "")
     except SubmissionError as e:
         db.session.rollback()
         flash(str(e), "error")
     else:
+        db.session.commit()
         flash(
             f"Year {number} submitted with {row.entry_count} scans. Your tutor will look at it.",
             "ok",
@@ -63,6 +65,7 @@ def _decide(submission_id: int, decide, done: str):
         db.session.rollback()
         flash(str(e), "error")
     else:
+        db.session.commit()
         flash(done.format(period=row.period), "ok")
     return _to_period(row.student_id, row.period)
 
@@ -83,3 +86,49 @@ def return_submission(submission_id: int):
         submissions.return_for_changes,
         "Year {period} returned to the student with your comment.",
     )
+
+
+@bp.post("/submissions/<int:submission_id>/entries/<entry_id>/check")
+@roles_required("tutor", "admin")
+def check_entry(submission_id: int, entry_id: str):
+    """The tutor marks one sampled entry checked, or queries it with a comment."""
+    row = _submission_for_tutor(submission_id)
+    form = CheckForm()
+    if not form.validate_on_submit():
+        abort(400)
+    result = "query" if request.form.get("result") == "query" else "checked"
+    comment = (form.comment.data or "").strip()
+    if result == "query" and not comment:
+        flash("Write the query first: say what the student should answer or fix.", "error")
+        return _to_period(row.student_id, row.period, "sample")
+    try:
+        sampling.check(current_user, entry_id, result, comment)
+    except LookupError:
+        abort(404)
+    except sampling.NotSampled as e:
+        db.session.rollback()
+        flash(str(e), "error")
+    else:
+        db.session.commit()
+        flash("Query sent to the student." if result == "query" else "Marked checked.", "ok")
+    return _to_period(row.student_id, row.period, "sample")
+
+
+@bp.post("/submissions/<int:submission_id>/reopen")
+@roles_required("tutor", "admin")
+def reopen(submission_id: int):
+    """A tutor or admin reopens a signed-off year, with a reason for the audit trail."""
+    row = _submission_for_tutor(submission_id)
+    form = ReopenForm()
+    if not form.validate_on_submit():
+        flash("Say why the year is reopened: it goes in the audit trail.", "error")
+        return _to_period(row.student_id, row.period)
+    try:
+        submissions.reopen(current_user, row, form.reason.data)
+    except SubmissionError as e:
+        db.session.rollback()
+        flash(str(e), "error")
+    else:
+        db.session.commit()
+        flash(f"Year {row.period} reopened: the student can change it and submit it again.", "ok")
+    return _to_period(row.student_id, row.period)

@@ -50,6 +50,7 @@ def test_every_screen_passes_axe(new_phone, student, server, scheme):
     found["logbook with filters"] = axe_violations(page)
     page.get_by_role("link", name="Progress").click()
     page.wait_for_selector("#progress-view *")
+    page.wait_for_selector(".signoff-years")  # the sign-off state, fetched from the server
     found["progress"] = axe_violations(page)
     page.get_by_role("link", name="Account").click()
     expect(page.locator("#storage-health dd")).to_have_count(5)

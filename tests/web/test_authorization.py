@@ -83,6 +83,21 @@ ROUTES = {
         {"comment": "Add findings."},
         (LOGIN, 403, 403, 302, 404, 403),
     ),
+    ("POST", "/submissions/<int:submission_id>/entries/<entry_id>/check"): (
+        "/submissions/{sub}/entries/{entry}/check",
+        {"result": "checked"},
+        (LOGIN, 403, 403, 302, 404, 302),
+    ),
+    ("POST", "/submissions/<int:submission_id>/reopen"): (
+        "/submissions/{sub}/reopen",
+        {"reason": "Wrong date."},
+        (LOGIN, 403, 403, 302, 404, 302),  # staff pass (not signed off: a flash says so)
+    ),
+    # Reminder e-mail choices (issue 13): a signed link (a forged one is 404), the account page.
+    ("GET", "/reminders/off/<token>"): ("/reminders/off/forged", None, (404,) * 6),
+    ("POST", "/reminders/off/<token>"): ("/reminders/off/forged", {}, (404,) * 6),
+    ("GET", "/account/reminders"): ("/account/reminders", None, (LOGIN, 200, 200, 200, 200, 200)),
+    ("POST", "/account/reminders"): ("/account/reminders", {}, (LOGIN, 302, 302, 302, 302, 302)),
     # Admin pages
     ("GET", "/admin/users"): ("/admin/users", None, (LOGIN, 403, 403, 403, 403, 200)),
     ("GET", "/admin/users/new"): ("/admin/users/new", None, (LOGIN, 403, 403, 403, 403, 200)),
@@ -203,7 +218,33 @@ ROUTES = {
     ("POST", "/api/v1/periods/<int:number>/submit"): (
         "/api/v1/periods/2/submit",
         None,
-        (401, 201, 201, 403, 403, 403),
+        (401, 409, 409, 403, 403, 403),  # students pass; year 2's window is not open yet
+    ),
+    # Sign-off (issue 13). A's year 1 is submitted with ENTRY its one sampled entry.
+    ("GET", "/api/v1/students/<int:student_id>/periods/<int:number>/sample"): (
+        "/api/v1/students/{a}/periods/1/sample",
+        None,
+        (401, 403, 403, 200, 404, 200),
+    ),
+    ("POST", "/api/v1/entries/<entry_id>/check"): (
+        "/api/v1/entries/{entry}/check",
+        {"result": "checked"},
+        (401, 403, 403, 201, 404, 200),
+    ),
+    ("POST", "/api/v1/students/<int:student_id>/periods/<int:number>/sign-off"): (
+        "/api/v1/students/{a}/periods/1/sign-off",
+        {"comment": "Good year."},
+        (401, 403, 403, 409, 404, 403),  # the tutor passes; the sample is not checked yet
+    ),
+    ("POST", "/api/v1/students/<int:student_id>/periods/<int:number>/return"): (
+        "/api/v1/students/{a}/periods/1/return",
+        {"comment": "Add the missing month."},
+        (401, 403, 403, 200, 404, 403),
+    ),
+    ("POST", "/api/v1/students/<int:student_id>/periods/<int:number>/reopen"): (
+        "/api/v1/students/{a}/periods/1/reopen",
+        {"reason": "A wrong date."},
+        (401, 403, 403, 409, 404, 409),  # staff pass; the year is not signed off
     ),
     ("GET", "/api/v1/submissions"): ("/api/v1/submissions", None, (401, 200, 200, 403, 403, 403)),
     # A student's own data export (subject access): their own only, never anyone else's
@@ -310,7 +351,7 @@ def _build_world(app) -> dict:
             "entry": entry,
         }
         push_ops(a.id, "d", [op], dt.date.today())
-        sub = submissions.submit(a, 1, dt.date.today())
+        sub = submissions.submit(a, 1, dt.date.today(), "A short year.")
         _raw, device = tokens.issue_token(a, "A's phone")
         invite = invitations.create_invitation(people["student_b"], people["admin"])
         _key, web_session = sessions.start(a, "A's laptop")

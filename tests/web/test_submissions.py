@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from server.extensions import db
 from server.models import AuditEvent, Submission, SubmissionEntry
 from server.services import accounts
@@ -13,7 +15,7 @@ E1, E2, E3 = (f"00000000-0000-4000-8000-00000000000{i}" for i in (1, 2, 3))
 
 
 def _setup(make_user, log_scans, app):
-    student = make_user("student", name="Sam Student")
+    student = make_user("student", name="Sam Student", target=2)  # at target: no statement
     tutor = make_user("tutor", name="Tess Tutor")
     with app.app_context():
         accounts.assign_tutor(tutor.email, student.email)
@@ -67,6 +69,12 @@ def test_student_submits_tutor_returns_student_fixes_and_tutor_signs_off(
     second = _submission(app)
     assert second.id != row.id and second.state == "submitted"
     them.post(f"/submissions/{second.id}/sign-off", {"comment": ""}, page=year1)
+    assert "still to look at" in them.get(year1).get_data(as_text=True)  # the sample first
+    for entry_id in (E1, E2):
+        path = f"/submissions/{second.id}/entries/{entry_id}/check"
+        them.post(path, {"result": "checked"}, page=year1)
+    assert "2 sampled, 2 checked" in them.get(year1).get_data(as_text=True)
+    them.post(f"/submissions/{second.id}/sign-off", {"comment": ""}, page=year1)
     html = me.get(year1).get_data(as_text=True)
     assert (
         "Signed off by Tess Tutor" in html and "Submit" not in html.split("submission-h")[1][:400]
@@ -78,14 +86,22 @@ def test_student_submits_tutor_returns_student_fixes_and_tutor_signs_off(
     assert actors["signed_off"] == tutor.id and actors["submitted"] == student.id
 
 
-def test_a_change_after_sign_off_is_shown_not_refused(app, make_user, log_scans, web_as):
+def test_a_signed_off_year_is_locked_until_reopened(app, make_user, log_scans, web_as):
     student, tutor = _setup(make_user, log_scans, app)
     year1 = f"/students/{student.id}?period=1"
     web_as(student).post(f"/students/{student.id}/periods/1/submit", page=year1)
-    web_as(tutor).post(f"/submissions/{_submission(app).id}/sign-off", page=year1)
+    them = web_as(tutor)
+    row = _submission(app)
+    for entry_id in (E1, E2):
+        them.post(f"/submissions/{row.id}/entries/{entry_id}/check", {"result": "checked"})
+    them.post(f"/submissions/{row.id}/sign-off", page=year1)
+    assert _submission(app).state == "signed_off"
+    with pytest.raises(AssertionError, match="Year 1 is signed off"):
+        log_scans(student, [entry_data(E3, "2026-05-01")])
+    them.post(f"/submissions/{row.id}/reopen", {"reason": "Late scan."}, page=year1)
     log_scans(student, [entry_data(E3, "2026-05-01")])
-    html = web_as(tutor).get(year1).get_data(as_text=True)
-    assert "Signed off" in html and "Added after submission" in html
+    html = them.get(year1).get_data(as_text=True)
+    assert "Reopened on" in html and "Late scan." in html and "Added after submission" in html
 
 
 def test_cannot_submit_twice_or_a_future_year(app, make_user, log_scans, web_as):
@@ -96,7 +112,7 @@ def test_cannot_submit_twice_or_a_future_year(app, make_user, log_scans, web_as)
     me.post(f"/students/{student.id}/periods/1/submit", page=year1)
     assert "already submitted, waiting for sign-off" in me.get(year1).get_data(as_text=True)
     me.post(f"/students/{student.id}/periods/3/submit", page=year1)
-    assert "has not started yet" in me.get(year1).get_data(as_text=True)
+    assert "Year 3 can be submitted from 3 Aug 2028" in me.get(year1).get_data(as_text=True)
     assert me.post(f"/students/{student.id}/periods/9/submit", page=year1).status_code == 404
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Submission)) == 1

@@ -3,6 +3,7 @@
 import {
   computeProgress, dayNumber, DEFAULT_REGIONS, focusPeriod, formatDate, paceSentence, skillFadeNudge,
 } from '../progress.js';
+import { apiFetch } from '../api.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const W = 320;
@@ -139,8 +140,74 @@ function regionBars(period, progress, labels) {
   return list;
 }
 
+const STATUS_WORDS = {
+  on_track: 'on track', at_risk: 'at risk', met: 'target met', missed: 'target missed', upcoming: 'not started',
+};
+
+/** One logbook year's sign-off state in words, from a period of GET /progress (pure). */
+export function signoffWords(period, today) {
+  const n = period.number;
+  const s = period.submission;
+  if (s?.status === 'signed_off') {
+    return { title: `Year ${n} signed off`, detail: s.comment ? `Your tutor said: ${s.comment}` : '', attention: false };
+  }
+  if (s?.status === 'returned') {
+    return { title: `Year ${n} returned for changes`, detail: `Your tutor said: ${s.comment} Correct it, then submit it again.`, attention: true };
+  }
+  if (s?.status === 'submitted') {
+    const open = (s.sample?.queried || 0) - (s.sample?.resolved || 0);
+    const detail = open > 0
+      ? `${open} ${open === 1 ? 'query' : 'queries'} from your tutor to answer: fix the entries with a "Query:" comment in your logbook.`
+      : `Submitted ${formatDate(s.submitted_at.slice(0, 10))}, waiting for your tutor's sign-off.`;
+    return { title: `Year ${n} submitted`, detail, attention: open > 0 };
+  }
+  if (period.status === 'upcoming') return null;
+  if (period.submission_opens_on && today < period.submission_opens_on) {
+    return { title: `Year ${n} is open`, detail: `Year ${n} can be submitted from ${formatDate(period.submission_opens_on)}.`, attention: false };
+  }
+  return { title: `Year ${n} can be submitted`, detail: 'Submit it from the ScanLog web page when it is complete.', attention: false };
+}
+
+/** What the tutor sees of the current year: the server's status and projection, in words. */
+export function tutorSeesWords(report) {
+  const period = report.periods.find((p) => p.number === report.current_period);
+  if (!period) return '';
+  let text = `Your tutor sees year ${period.number} as ${STATUS_WORDS[period.status] || period.status}: ${period.count} of ${period.target}`;
+  if (period.projected_count != null) text += `, about ${period.projected_count} by ${formatDate(period.ends_on)} at this pace`;
+  return `${text}.`;
+}
+
+/** Fetch GET /progress and show each year's sign-off state; offline it says so calmly. */
+export async function renderSignoff(section, { token, today }) {
+  const box = el('section', 'signoff');
+  box.setAttribute('aria-labelledby', 'signoff-h');
+  const heading = el('h3', 'progress-subtitle', 'Sign-off');
+  heading.id = 'signoff-h';
+  box.append(heading);
+  section.append(box);
+  let report;
+  try {
+    report = await apiFetch('/progress', { token });
+  } catch {
+    box.append(el('p', 'signoff-offline', 'Sign-off news shows here when you are online.'));
+    return;
+  }
+  const list = el('ul', 'signoff-years');
+  for (const period of report.periods) {
+    const words = signoffWords(period, today);
+    if (!words) continue;
+    const item = el('li', words.attention ? 'signoff-year attention' : 'signoff-year');
+    item.append(el('strong', null, words.title));
+    if (words.detail) item.append(el('p', null, words.detail));
+    list.append(item);
+  }
+  const seen = tutorSeesWords(report);
+  if (seen) box.append(el('p', 'tutor-sees', seen));
+  box.append(list);
+}
+
 /** Render the progress screen into `container` from local entries and the logbook settings. */
-export function renderProgress(container, { entries, logbook, today, options = {}, regionLabels = REGION_LABELS }) {
+export function renderProgress(container, { entries, logbook, today, options = {}, regionLabels = REGION_LABELS, token = null }) {
   if (container.ownerDocument) ensureStylesheet(container.ownerDocument);
   const progress = computeProgress(entries, logbook, today, options);
   const section = el('section', 'progress-view');
@@ -165,5 +232,6 @@ export function renderProgress(container, { entries, logbook, today, options = {
   figure.append(chart(entries || [], period, today), legend(period), el('figcaption', 'sr-only', chartText(period, today)));
   section.append(figure, el('h3', 'progress-subtitle', 'Scans by region'), regionBars(period, progress, regionLabels));
   container.replaceChildren(section);
+  if (token) renderSignoff(section, { token, today }); // the server's view, when online
   return progress;
 }

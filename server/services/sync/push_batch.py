@@ -20,6 +20,7 @@ from ...extensions import db
 from ...models import ConflictCopy, SyncOp
 from ...schemas.sync import LoadedOp
 from ..changes import EntryWriter, Row
+from ..locks import locked_ranges, refusal
 
 APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
 # A unique-key race with another logbook (two users sending the same new entry id or op id at
@@ -50,6 +51,7 @@ class _Batch:
     ops: dict[str, Row]
     new_ops: list[dict] = field(default_factory=list)
     copies: list[dict] = field(default_factory=list)
+    locked: list = field(default_factory=list)  # signed-off years (services/locks.py)
 
     def apply(self, op: LoadedOp) -> OpResult:
         """Apply one op and answer it."""
@@ -66,6 +68,10 @@ class _Batch:
         if entry is not None and entry.owner_id != self.writer.owner_id:
             errors = {"entry_id": ["Not an entry of your logbook."]}
             return self._record(op, REJECTED, errors=errors)
+        new_day = (op.entry or {}).get("scanned_on")
+        locked = refusal(self.locked, entry.scanned_on if entry else None, new_day)
+        if locked:
+            return self._record(op, REJECTED, errors={"scanned_on": [locked]})
         if op.kind == "delete":
             return self._delete(op, entry)
         if op.kind == "restore":
@@ -167,7 +173,8 @@ def push(owner_id: int, device_id: str, ops: list[LoadedOp]) -> list[OpResult]:
 def _apply(owner_id: int, device_id: str, ops: list[LoadedOp]) -> list[OpResult]:
     writer = EntryWriter(owner_id, device_id)  # the counter lock: the first statement
     writer.read(op.entry_id for op in ops if op.entry_id)
-    batch = _Batch(writer, ops=_known_ops({op.op_id for op in ops if op.op_id}))
+    known = _known_ops({op.op_id for op in ops if op.op_id})
+    batch = _Batch(writer, ops=known, locked=locked_ranges(owner_id))
     results = [batch.apply(op) for op in ops]
     batch.write()
     return results

@@ -73,18 +73,19 @@ def test_submit_return_change_resubmit_sign_off(server, phone, new_laptop):
     tutor = create_user(app, "tutor", "tess@example.org", "Tess Tutor")
     sam = make_student(app, "sam@example.org", "Sam Student")
     assign(app, tutor, sam)
-    seed_scans(app, sam, [3, 10], region="knee")
+    seed_scans(app, sam, [93, 100], region="knee")  # year 1, which ended 90 days ago
 
     student_web, tutor_web = new_laptop(), new_laptop()
     web_sign_in(student_web, "sam@example.org")
-    student_web.goto(f"/students/{sam.id}")
-    student_web.get_by_role("button", name="Submit year 2").click()
-    expect(student_web.locator(".flash")).to_contain_text("Year 2 submitted with 2 scans")
+    student_web.goto(f"/students/{sam.id}?period=1")
+    student_web.fill("#statement", "Two clinics a month this year.")  # below target
+    student_web.get_by_role("button", name="Submit year 1").click()
+    expect(student_web.locator(".flash")).to_contain_text("Year 1 submitted with 2 scans")
     expect(student_web.locator("#submission-h")).to_contain_text("waiting for sign-off")
 
     web_sign_in(tutor_web, "tess@example.org")
     tutor_web.goto(f"/students/{sam.id}")
-    tutor_web.fill("#comment", "Add the findings for the knee scan 10 days ago.")
+    tutor_web.fill("#comment", "Add the findings for the knee scan 100 days ago.")
     tutor_web.get_by_role("button", name="Return for changes").click()
     expect(tutor_web.locator("#submission-h")).to_contain_text("Returned for changes")
 
@@ -102,12 +103,16 @@ def test_submit_return_change_resubmit_sign_off(server, phone, new_laptop):
     student_web.reload()
     expect(student_web.locator("#submission")).to_contain_text("Add the findings for the knee")
     expect(student_web.locator(".changes")).to_contain_text("region “knee” → “elbow”")
+    student_web.fill("#statement", "Two clinics a month; findings added.")
     student_web.get_by_role("button", name="Submit again").click()
     expect(student_web.locator("#submission-h")).to_contain_text("waiting for sign-off")
 
     tutor_web.reload()
     expect(tutor_web.locator(".record-table")).not_to_contain_text("Changed after submission")
-    tutor_web.get_by_role("button", name="Sign off year 2").click()
+    for n in (0, 1):  # the sample (both entries) is looked at before sign-off
+        tutor_web.locator("#sample li").nth(n).get_by_role("button", name="Checked").click()
+        expect(tutor_web.locator(".flash")).to_contain_text("Marked checked.")
+    tutor_web.get_by_role("button", name="Sign off year 1").click()
     expect(tutor_web.locator("#submission-h")).to_contain_text("Signed off")
     student_web.reload()
     expect(student_web.locator("#submission")).to_contain_text("Signed off by Tess Tutor")

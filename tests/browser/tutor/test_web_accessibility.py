@@ -78,8 +78,10 @@ def test_every_page_has_no_axe_violations(server, new_laptop):
 
     student = new_laptop(bypass_csp=True)
     web_sign_in(student, "sam@example.org")
-    _check(student, f"/students/{sam.id}", found)
-    student.get_by_role("button", name="Submit year 2").click()
+    _check(student, f"/students/{sam.id}", found)  # year 2: when its window opens
+    _check(student, f"/students/{sam.id}?period=1", found)  # the statement below target
+    student.fill("#statement", "Fewer clinics than planned.")
+    student.get_by_role("button", name="Submit year 1").click()
     _check(student, "", found)
     entry_href = student.locator(".record-table tbody tr td a").first.get_attribute("href")
     _check(student, entry_href, found)
@@ -106,6 +108,9 @@ def test_every_page_has_no_axe_violations(server, new_laptop):
     _check(tutor_page, f"/students/{sam.id}", found)
     if os.environ.get("SCANLOG_SCREENSHOTS"):
         tutor_page.screenshot(path=str(DOCS / "web-student.png"), full_page=False)
+    tutor_page.locator("#sample li").first.get_by_role("button", name="Send query").click()
+    expect(tutor_page.locator(".flash")).to_contain_text("Write the query first")
+    _check(tutor_page, "", found)  # the sample of the waiting year, with an error
     _check(tutor_page, f"/students/{sam.id}?period=1&region=hip_groin", found)
     _check(tutor_page, entry_href, found)
     tutor_page.get_by_role("button", name="Add comment").click()  # empty: shows the error

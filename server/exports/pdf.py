@@ -103,12 +103,9 @@ def _grid() -> TableStyle:
     )
 
 
-def sign_off_block(sign_off: SignOff | None, extra_lines: Sequence[str] | None = None) -> list:
-    """The submission and sign-off block of a year's cover.
-
-    `extra_lines` are printed under the decision: the spot for the student's statement and
-    the tutor's sampled checks (issue 13) once they exist.
-    """
+def sign_off_block(sign_off: SignOff | None) -> list:
+    """The submission and sign-off block of a year's cover: submitted on and by, the student's
+    statement, the sampled checks, the decision with the tutor's comment."""
     out = [_p("Submission and sign-off", H2)]
     if sign_off is None:
         out.append(_p("Not submitted yet."))
@@ -120,16 +117,19 @@ def sign_off_block(sign_off: SignOff | None, extra_lines: Sequence[str] | None =
                 f"{day(sign_off.submitted_at)}, by {sign_off.submitted_by or 'the student'}",
             ),
         ]
+        if sign_off.statement:
+            rows.append(("Student's statement", sign_off.statement))
+        if sign_off.sample:
+            rows.append(("Sampled checks", sign_off.sample))
         if sign_off.decided_at:
             verb = "Signed off on" if sign_off.state == "signed_off" else "Returned on"
             rows.append((verb, f"{day(sign_off.decided_at)}, by {sign_off.decided_by}"))
             rows.append(("Tutor's comment", sign_off.comment or "None"))
         out.append(_pairs(rows))
-    out += [_p(line) for line in extra_lines or ()]
     return out
 
 
-def _cover(export: LogbookExport, year: YearRecord, extra_lines: Sequence[str] | None) -> list:
+def _cover(export: LogbookExport, year: YearRecord) -> list:
     r = year.report
     title = f"Scanning logbook, year {r.number}"
     people = [
@@ -170,7 +170,7 @@ def _cover(export: LogbookExport, year: YearRecord, extra_lines: Sequence[str] |
         breakdown,
         _p("Cumulative scans against the target", H2),
         cumulative_chart(r.starts_on, r.ends_on, r.target, days, export.made_on),
-        KeepTogether(sign_off_block(year.sign_off, extra_lines)),
+        KeepTogether(sign_off_block(year.sign_off)),
     ]
 
 
@@ -265,9 +265,7 @@ class _NumberedCanvas(canvas.Canvas):
         super().save()
 
 
-def logbook_pdf(
-    export: LogbookExport, extra_sign_off: dict[int, Sequence[str]] | None = None
-) -> bytes:
+def logbook_pdf(export: LogbookExport) -> bytes:
     """The PDF of an export: per year, a cover and the full record of learning."""
     buffer = io.BytesIO()
     what = "whole logbook" if export.whole else f"year {export.years[0].report.number}"
@@ -285,7 +283,7 @@ def logbook_pdf(
     for n, year in enumerate(export.years):
         if n:
             story.append(PageBreak())
-        story += _cover(export, year, (extra_sign_off or {}).get(year.report.number))
+        story += _cover(export, year)
         story += _record(year)
     if not story:
         story = [

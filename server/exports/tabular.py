@@ -66,6 +66,8 @@ COHORT_COLUMNS: list[Column] = [
             _day(r.sign_off.decided_at) if r.sign_off and r.sign_off.state == "signed_off" else None
         ),
     ),
+    ("Sampled checks", lambda r: r.sign_off.sample if r.sign_off else None),
+    ("Statement", lambda r: r.sign_off.statement if r.sign_off else None),
     *(
         (short_label("regions", code), lambda r, code=code: r.report.by_region.get(code, 0))
         for code, _label in vocabulary.REGIONS
@@ -78,9 +80,9 @@ def entry_rows(export: LogbookExport) -> list[tuple[int, object]]:
     return [(year.report.number, e) for year in export.years for e in year.entries]
 
 
-def cohort_columns(extra: Sequence[Column] = ()) -> list[Column]:
-    """The cohort table's columns; `extra` appends more (the spot for issue 13's columns)."""
-    return [*COHORT_COLUMNS, *extra]
+def cohort_columns() -> list[Column]:
+    """The cohort table's columns."""
+    return list(COHORT_COLUMNS)
 
 
 def _cells(columns: Sequence[Column], rows: Sequence) -> list[list]:

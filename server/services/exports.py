@@ -20,7 +20,7 @@ from ..domain.periods import Period
 from ..domain.progress import Key, PeriodReport, progress_report
 from ..extensions import db
 from ..models import DailyCount, Entry, Submission, User
-from . import accounts, admin, progress, submissions
+from . import accounts, admin, progress, sampling, submissions
 from .record_search import live_entries
 
 FORMATS = {
@@ -41,6 +41,8 @@ class SignOff:
     decided_at: dt.datetime | None
     decided_by: str
     comment: str
+    statement: str  # the student's statement when submitting (required below target)
+    sample: str | None  # "30 sampled, 29 checked, 1 queried, resolved"; None without one
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def _sign_offs(rows: list[Submission]) -> dict[tuple[int, int], SignOff]:
             decided_at=r.decided_at,
             decided_by=names.get(r.decided_by_id, ""),
             comment=r.decision_comment or "",
+            statement=r.statement or "",
+            sample=sampling.sample_summary(r),
         )
         for key, r in latest.items()
     }

@@ -12,7 +12,7 @@ import pytest
 from server.exports import pdf
 from server.extensions import db
 from server.models import User
-from server.services import accounts, exports, submissions
+from server.services import accounts, exports, sampling, submissions
 from tests.exports.helpers import REGIONS, add_entries, entry_fields
 
 TODAY = dt.date(2026, 9, 15)  # year 1 (1 Sep 2025 - 31 Aug 2026) is over
@@ -78,15 +78,26 @@ def test_the_sign_off_block_after_a_sign_off(app, year_of_350, make_user, monkey
         accounts.assign_tutor(tutor.email, year_of_350.email)
         db.session.commit()
         student = db.session.get(User, year_of_350.id)
-        row = submissions.submit(student, 1, TODAY)
-        submissions.sign_off(db.session.get(User, tutor.id), row, "A thorough year – well done.")
-    pages, _ = _text(_year_pdf(app, year_of_350.id, extra_sign_off={1: ["Sampled checks: 5 of 5"]}))
+        row = submissions.submit(student, 1, TODAY, statement="My first year in clinic.")
+        db.session.commit()
+        tutor_user = db.session.get(User, tutor.id)
+        sample = sampling.sample_of(row)
+        for n, sampled in enumerate(sample):
+            result, comment = ("query", "Which side?") if n == 0 else ("checked", "")
+            sampling.check(tutor_user, sampled.entry.id, result, comment)
+        submissions.sign_off(tutor_user, row, "A thorough year – well done.")
+        db.session.commit()
+        summary = sampling.sample_summary(row)
+    pages, _ = _text(_year_pdf(app, year_of_350.id))
     cover = re.sub(r"\s+", " ", pages[0])
     assert "Signed off" in cover
     assert "Signed off on" in cover and "by Dr Ana Tutor" in cover
     assert "A thorough year – well done." in cover
     assert f"by {year_of_350.name}" in cover  # submitted by the student
-    assert "Sampled checks: 5 of 5" in cover  # the spot for issue 13's lines
+    assert "My first year in clinic." in cover  # the student's statement
+    # 10% of 350 is more than 10: 35 sampled, all looked at, one queried and still open
+    assert summary == "35 sampled, 34 checked, 1 queried, 1 open"
+    assert f"Sampled checks {summary}" in cover
 
 
 def test_the_whole_logbook_is_one_document(app, make_user):

@@ -35,7 +35,10 @@ def _logbook(app, client, make_user, auth_header):
     )
     assert comment.status_code == 201
     with app.app_context():
-        submissions.submit(db.session.get(User, student.id), 1, dt.date(2026, 9, 2))
+        submissions.submit(
+            db.session.get(User, student.id), 1, dt.date(2026, 9, 2), "A short year."
+        )
+        db.session.commit()  # the service flushes; the action commits
     return student, tutor, header
 
 

@@ -44,7 +44,8 @@ def _world(app, client, make_user, auth_header):
         )
         assert answer.status_code == 201
     with app.app_context():
-        submissions.submit(db.session.get(User, gone.id), 1, dt.date(2023, 7, 2))
+        submissions.submit(db.session.get(User, gone.id), 1, dt.date(2023, 7, 2), "A short year.")
+        db.session.commit()  # the service flushes; the action commits
     return gone, stays, tutor
 
 

@@ -12,6 +12,9 @@ from ..services import accounts, exports
 from . import bp, roles_required
 from .openapi import documented
 
+# The download's content types, as the document names them (without their parameters).
+FILE_TYPES = tuple(kind.split(";")[0] for kind in exports.FORMATS.values())
+
 
 def _download(student):
     query = ExportQuerySchema().load(request.args)
@@ -22,7 +25,7 @@ def _download(student):
 
 
 @bp.get("/logbook/export")
-@documented(query=ExportQuerySchema, errors=(403, 404, 422))
+@documented(query=ExportQuerySchema, errors=(403, 404, 422), files=FILE_TYPES)
 @roles_required("student")
 def export_own_logbook():
     """The caller's logbook (one year or all) as a PDF, CSV or XLSX file."""
@@ -30,7 +33,7 @@ def export_own_logbook():
 
 
 @bp.get("/students/<int:student_id>/export")
-@documented(query=ExportQuerySchema, errors=(403, 404, 422))
+@documented(query=ExportQuerySchema, errors=(403, 404, 422), files=FILE_TYPES)
 @roles_required(*STAFF_ROLES)
 def export_student_logbook(student_id: int):
     """A student's logbook (one year or all) as a PDF, CSV or XLSX file."""

@@ -11,7 +11,9 @@ from .openapi import documented
 
 
 @bp.get("/me/export")
-@documented(query=ExportQuerySchema, response=DataExportSchema, errors=(403, 422))
+@documented(
+    query=ExportQuerySchema, response=DataExportSchema, errors=(403, 422), files=("text/csv",)
+)
 @roles_required("student")
 def export_my_data():
     """Everything the server holds of the signed-in student's, as JSON or CSV (a download)."""

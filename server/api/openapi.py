@@ -56,8 +56,11 @@ def documented(
     ok: int = 200,
     errors: tuple[int, ...] = (),
     not_modified: bool = False,
+    files: tuple[str, ...] = (),
 ):
-    """Describe a view for the OpenAPI document (put it just under the route decorator)."""
+    """Describe a view for the OpenAPI document (put it just under the route decorator).
+
+    `files`: the content types of a download answer (a file, not JSON)."""
 
     def decorator(view):
         view.openapi = {
@@ -67,6 +70,7 @@ def documented(
             "ok": ok,
             "errors": errors,
             "not_modified": not_modified,
+            "files": files,
         }
         return view
 
@@ -93,8 +97,12 @@ def _operation(endpoint: str, view, method: str) -> dict:
     success: dict = {"description": "No content." if ok == 204 else "OK."}
     if doc.get("response") is not None:
         success["content"] = {"application/json": {"schema": doc["response"]}}
-    elif ok != 204:
+    elif ok != 204 and not doc.get("files"):
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
+    for content_type in doc.get("files", ()):
+        success.setdefault("content", {})[content_type] = {
+            "schema": {"type": "string", "format": "binary"}
+        }
     responses: dict = {str(ok): success}
     if doc.get("not_modified"):
         responses["304"] = {"description": "Not modified (If-None-Match matched the ETag)."}

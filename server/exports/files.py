@@ -46,7 +46,7 @@ def response(file: ExportFile):
 
     return Response(
         file.data,
-        mimetype=file.mimetype,
+        content_type=file.mimetype,  # already carries its charset
         headers={
             "Content-Disposition": f'attachment; filename="{file.filename}"',
             "Cache-Control": "private, no-store",

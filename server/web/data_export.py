@@ -19,7 +19,7 @@ def download(user: User, file_format: str) -> Response:
     data_export.record_export(user, file_format)
     db.session.commit()
     body, mimetype, name = export_file(dumped, file_format)
-    response = Response(body, mimetype=mimetype)
+    response = Response(body, content_type=mimetype)  # already carries its charset
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

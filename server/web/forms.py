@@ -77,20 +77,23 @@ class CommentForm(FlaskForm):
 class SubmitForm(FlaskForm):
     """A student's submission of a year, with a statement when it is below target."""
 
-    statement = TextAreaField("Statement for your tutor", validators=[Length(max=2000)])
+    statement = TextAreaField(
+        "Statement for your tutor", validators=[Length(max=2000), no_identifiers]
+    )
 
 
 class CheckForm(FlaskForm):
     """The tutor's check of one sampled entry: checked, or a query with a comment."""
 
-    comment = TextAreaField("Query for the student", validators=[Length(max=2000)])
+    comment = TextAreaField("Query for the student", validators=[Length(max=2000), no_identifiers])
 
 
 class ReopenForm(FlaskForm):
     """Why a signed-off year is reopened (kept in the audit trail)."""
 
     reason = TextAreaField(
-        "Reason for reopening", validators=[DataRequired("Say why."), Length(max=2000)]
+        "Reason for reopening",
+        validators=[DataRequired("Say why."), Length(max=2000), no_identifiers],
     )
 
 

@@ -15,6 +15,11 @@ from .access import roles_required, visible_student
 from .forms import CheckForm, DecisionForm, ReopenForm, SubmitForm
 
 
+def _field_errors(field) -> str:
+    """A field's errors in one line (they name the field; never what was typed)."""
+    return " ".join(field.errors)
+
+
 def _to_period(student_id: int, number: int, anchor: str = "submission"):
     return redirect(url_for("web.student", student_id=student_id, period=number) + "#" + anchor)
 
@@ -24,8 +29,13 @@ def _to_period(student_id: int, number: int, anchor: str = "submission"):
 def submit_period(student_id: int, number: int):
     """The student submits one logbook year for sign-off."""
     form = SubmitForm()
-    if student_id != current_user.id or not form.validate_on_submit():
-        abort(404 if student_id != current_user.id else 400)
+    if student_id != current_user.id:
+        abort(404)
+    if not form.validate_on_submit():
+        if not form.statement.errors:
+            abort(400)  # no CSRF token: nothing a person typed to point at
+        flash(_field_errors(form.statement), "error")  # the field and the kind, never the text
+        return _to_period(student_id, number)
     if progress.period_of(current_user, number) is None:
         abort(404)
     try:
@@ -95,7 +105,10 @@ def check_entry(submission_id: int, entry_id: str):
     row = _submission_for_tutor(submission_id)
     form = CheckForm()
     if not form.validate_on_submit():
-        abort(400)
+        if not form.comment.errors:
+            abort(400)
+        flash(_field_errors(form.comment), "error")
+        return _to_period(row.student_id, row.period, "sample")
     result = "query" if request.form.get("result") == "query" else "checked"
     comment = (form.comment.data or "").strip()
     if result == "query" and not comment:
@@ -121,7 +134,8 @@ def reopen(submission_id: int):
     row = _submission_for_tutor(submission_id)
     form = ReopenForm()
     if not form.validate_on_submit():
-        flash("Say why the year is reopened: it goes in the audit trail.", "error")
+        why = "Say why the year is reopened: it goes in the audit trail."
+        flash(_field_errors(form.reason) if form.reason.data else why, "error")
         return _to_period(row.student_id, row.period)
     try:
         submissions.reopen(current_user, row, form.reason.data)

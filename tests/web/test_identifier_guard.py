@@ -66,7 +66,9 @@ def test_a_clean_comment_is_added(app, make_user, log_scans, web_as):
 
 def _submitted(app, student, web_as):
     year1 = f"/students/{student.id}?period=1"
-    web_as(student).post(f"/students/{student.id}/periods/1/submit", page=year1)
+    web_as(student).post(
+        f"/students/{student.id}/periods/1/submit", {"statement": "A short year."}, page=year1
+    )
     with app.app_context():
         return db.session.scalar(select(Submission.id)), year1
 
@@ -113,3 +115,33 @@ def test_lower_confidence_findings_are_stored_and_flagged_to_the_tutor(
     assert FLAG not in clean
     rows = record.split("<tbody>")[1].split("</tr>")
     assert [FLAG in row for row in rows[:2]] == [False, True]  # newest first: E2, then E1
+
+
+def test_a_statement_or_a_query_with_an_identifier_is_refused_naming_the_field(
+    app, make_user, log_scans, web_as
+):
+    """The year is not submitted, the query not sent; the page names the field, not the text."""
+    student, tutor = _setup(app, make_user, log_scans)
+    year1 = f"/students/{student.id}?period=1"
+    me = web_as(student)
+    answer = me.post(
+        f"/students/{student.id}/periods/1/submit", {"statement": f"NHS {NHS}"}, page=year1
+    )
+    assert answer.status_code == 302
+    html = me.get(year1).get_data(as_text=True)
+    assert "Statement for your tutor: Looks like an NHS number" in html and NHS not in html
+    with app.app_context():
+        assert db.session.scalar(select(Submission.id)) is None
+
+    submission_id, year1 = _submitted(app, student, web_as)
+    them = web_as(tutor)
+    answer = them.post(
+        f"/submissions/{submission_id}/entries/{E1}/check",
+        {"result": "query", "comment": f"Is this NHS {NHS}?"},
+        page=year1,
+    )
+    assert answer.status_code == 302
+    html = them.get(year1).get_data(as_text=True)
+    assert "Query for the student: Looks like an NHS number" in html and NHS not in html
+    with app.app_context():
+        assert db.session.scalar(select(Comment.id)) is None  # no query reached the phone

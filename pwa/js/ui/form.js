@@ -1,7 +1,7 @@
 // The quick-entry form: favourites, big choices, optional prompts with chips, draft kept across reloads.
 import { PROMPTS, addDays, blankEntry, displayDate, outsideYearsQuestion, repeatEntry, validateEntry } from '../entry.js';
 import { favouritesBar } from './favourites.js';
-import { blocking, promptField, withoutBlocking } from './prompts.js';
+import { blocking, identifierMatcher, promptField, withoutBlocking } from './prompts.js';
 import { choiceGroup, el, replace } from './dom.js';
 
 const INCIDENT_HINT = 'The logbook is a record of learning, not an incident report: report serious '
@@ -20,11 +20,13 @@ export function createEntryForm({ vocab, today, lastEntry, onSave, draftKey, log
   let confirmedDate = null; // a date outside the logbook years the student chose to keep
   const status = el('p', { class: 'status', role: 'status', id: 'save-status' });
 
-  // The draft never keeps what would block Save: an identifier is not stored, even on the phone.
-  const keepDraft = () => {
+  // The draft never keeps what would block Save: an identifier is not stored, even on the phone
+  // (so it waits for the matcher, which loads on the first change, off the start path).
+  const keepDraft = () => identifierMatcher().then(() => {
+    if (pristine) return; // saved or reset meanwhile: a blank form keeps no draft
     const kept = { ...entry, ...Object.fromEntries(PROMPTS.map((p) => [p.name, withoutBlocking(entry[p.name])])) };
     localStorage.setItem(draftKey, JSON.stringify({ entry: kept, editing, attention }));
-  };
+  });
   const set = (field, value) => { entry[field] = value; pristine = false; keepDraft(); };
 
   function render() {

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import g, request
 
+from ..exports import files
+from ..extensions import db
 from ..schemas.data_export import DataExportSchema, ExportQuerySchema
-from ..web.data_export import download
+from ..services import data_export
 from . import bp, roles_required
 from .openapi import documented
 
@@ -17,4 +19,8 @@ from .openapi import documented
 @roles_required("student")
 def export_my_data():
     """Everything the server holds of the signed-in student's, as JSON or CSV (a download)."""
-    return download(g.user, ExportQuerySchema().load(request.args)["format"])
+    fmt = ExportQuerySchema().load(request.args)["format"]
+    file = files.personal_data_file(g.user, fmt)
+    data_export.record_export(g.user, fmt)
+    db.session.commit()
+    return files.response(file)

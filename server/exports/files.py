@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..models import User
+from ..schemas.data_export import DataExportSchema, export_file
+from ..services import data_export
 from ..services.exports import FORMATS, CohortYearRow, LogbookExport, file_name
 from . import pdf, tabular
 
@@ -38,6 +41,12 @@ def cohort_file(rows: list[CohortYearRow], fmt: str) -> ExportFile:
     else:
         data = tabular.to_xlsx(columns, rows, "Cohort")
     return ExportFile(data, FORMATS[fmt], f"scanlog-cohort.{fmt}")
+
+
+def personal_data_file(user: User, fmt: str) -> ExportFile:
+    """Everything the server holds of a student's, as JSON or CSV (a subject-access request)."""
+    data, mimetype, name = export_file(DataExportSchema().dump(data_export.export_of(user)), fmt)
+    return ExportFile(data.encode(), mimetype, name)
 
 
 def response(file: ExportFile):

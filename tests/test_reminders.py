@@ -12,6 +12,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import delete
 
+from server.domain.reminders import StudentFacts, student_reminders
 from server.extensions import db
 from server.models import SentReminder, User
 from server.services import accounts, submissions
@@ -97,7 +98,7 @@ def test_who_gets_what_once_and_never_entry_text(app, inbox, cohort):
     assert "sent tutor@example.org: digest" in out
     (digest,) = inbox.to("tutor@example.org")
     assert "Waiting for your sign-off (1): Sam Submitted (year 1)" in digest
-    assert "Gaps over the skill-fade threshold (1): Gail Gap" in digest
+    assert "Gaps reaching the skill-fade threshold (1): Gail Gap" in digest
     gail_mail = " ".join(inbox.to("gail@example.org"))
     assert "It is 40 days since your last logged scan" in gail_mail
     assert "Year 1 can be submitted now." in gail_mail
@@ -151,3 +152,15 @@ def test_the_account_page_turns_kinds_off(app, inbox, cohort):
     me.post("/account/reminders", {})  # nothing ticked: every kind off
     send(app)
     assert inbox.to("tutor@example.org") == []
+
+
+def test_the_gap_reminder_comes_at_the_skill_fade_threshold_not_a_day_later():
+    """The student's gap nudge follows the one skill-fade rule: on at N days, off at N-1."""
+    today = dt.date(2026, 12, 2)
+
+    def kinds(days):
+        facts = StudentFacts(today - dt.timedelta(days=days), days, 1, "on_track")
+        return [r.kind for r in student_reminders(facts, today, 14)]
+
+    assert "gap" in kinds(14)
+    assert "gap" not in kinds(13)

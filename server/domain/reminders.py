@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from .pace import skill_fade
+
 STUDENT_KINDS = {
     "gap": "A gap in your scanning",
     "pace": "Your pace against the target",
@@ -52,8 +54,11 @@ def student_reminders(facts: StudentFacts, today: dt.date, fade_days: int) -> li
     """The nudges a student is due today."""
     out = []
     days = facts.days_since_last_scan
-    if days is not None and days > fade_days:
-        line = f"It is {days} days since your last logged scan; skills fade after {fade_days}."
+    if skill_fade(days, fade_days).warning:
+        line = (
+            f"It is {days} days since your last logged scan; "
+            f"the skill-fade warning comes at {fade_days}."
+        )
         out.append(Reminder("gap", f"gap:{facts.last_scanned_on}", (line,)))
     if facts.status == "at_risk":
         line = f"Your pace in year {facts.current_period} is behind the line to your target."
@@ -84,7 +89,7 @@ def tutor_digest(facts: TutorFacts, today: dt.date) -> list[Reminder]:
     groups = [
         ("Waiting for your sign-off", facts.waiting),
         ("At risk of missing the target", facts.at_risk),
-        ("Gaps over the skill-fade threshold", facts.gaps),
+        ("Gaps reaching the skill-fade threshold", facts.gaps),
     ]
     lines = [f"{title} ({len(names)}): {', '.join(names)}" for title, names in groups if names]
     if facts.queries_answered:

@@ -93,13 +93,12 @@ def _student_facts(student: User, today: dt.date) -> rules.StudentFacts:
 
 
 def _tutor_facts(tutor: User, today: dt.date) -> rules.TutorFacts:
-    fade = skill_fade_days()
     waiting, at_risk, gaps, answered = [], [], [], 0
     for row in signoff.with_queue(cohort_rows(tutor, today)):
         waiting.extend(f"{row.name} (year {n})" for n in row.awaiting_signoff)
         if row.status == "at_risk":
             at_risk.append(row.name)
-        if row.days_since_last_scan is not None and row.days_since_last_scan > fade:
+        if row.skill_fade_warning:
             gaps.append(row.name)
         answered += sum(
             sampling.counts(submissions.latest(row.id, n)).resolved for n in row.awaiting_signoff

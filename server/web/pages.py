@@ -27,7 +27,7 @@ SORTS = {
     "projected": lambda r: (r.projected_count is None, r.projected_count or 0),
     "last_scan": lambda r: (r.last_scanned_on is None, r.last_scanned_on or dt.date.min),
 }
-FILTERS = {"all": "All students", "at_risk": "At risk", "gap": "Gap over {days} days"}
+FILTERS = {"all": "All students", "at_risk": "At risk", "gap": "Gap of {days}+ days"}
 
 
 @bp.get("/healthz")
@@ -41,10 +41,9 @@ def healthz():
     return jsonify(status="ok")
 
 
-def has_gap(row: CohortRow, days: int) -> bool:
-    """No scan for more than `days` days (or none at all)."""
-    since = row.days_since_last_scan
-    return since is None or since > days
+def has_gap(row: CohortRow) -> bool:
+    """The skill-fade warning is on (domain.pace.skill_fade), or there is no scan at all."""
+    return row.skill_fade_warning or row.last_scanned_on is None
 
 
 @bp.get("/staff")
@@ -61,7 +60,7 @@ def home():
     if show == "at_risk":
         rows = [r for r in rows if r.status in ("at_risk", "missed")]
     elif show == "gap":
-        rows = [r for r in rows if has_gap(r, days)]
+        rows = [r for r in rows if has_gap(r)]
     sort = request.args.get("sort", "status")
     sort = sort if sort in SORTS else "status"
     descending = request.args.get("dir") == "desc"

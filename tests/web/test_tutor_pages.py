@@ -170,7 +170,7 @@ def test_gap_filter_and_days_ago_follow_skill_fade_days_and_the_time_zone(
     last = TODAY - dt.timedelta(days=7)
     log_scans(gail, [entry_data(_uuid(1), last.isoformat())])
     default = web_as(tutor).get("/staff?show=gap").get_data(as_text=True)
-    assert "Gap over 14 days" in default and "Gail Gap" not in default
+    assert "Gap of 14+ days" in default and "Gail Gap" not in default
     utc_today = dt.datetime.now(dt.UTC).date()
     # Whichever of UTC+14 and UTC-12 is on another date than UTC right now.
     zone = next(
@@ -182,5 +182,28 @@ def test_gap_filter_and_days_ago_follow_skill_fade_days_and_the_time_zone(
         gap = WebSession(configured.test_client(), tutor).get("/staff?show=gap")
         html = gap.get_data(as_text=True)
         days = (dt.datetime.now(ZoneInfo(zone)).date() - last).days
-    assert "Gap over 5 days" in html and "Gail Gap" in html
+    assert "Gap of 5+ days" in html and "Gail Gap" in html
     assert f"{days} days ago" in html
+
+
+def test_a_gap_of_exactly_the_threshold_is_one_everywhere(
+    app, database_url, make_user, log_scans, web_as, auth_header
+):
+    """One rule (domain.pace.skill_fade): the overview's gap filter, the progress warning and
+    the cohort row agree at the boundary, SKILL_FADE_DAYS days since the last scan."""
+    tutor = make_user("tutor")
+    edge = make_user("student", name="Eda Edge", pgcert=TODAY - dt.timedelta(days=100))
+    near = make_user("student", name="Nia Near", pgcert=TODAY - dt.timedelta(days=100))
+    _assign(app, tutor, edge, near)
+    log_scans(edge, [entry_data(_uuid(1), _recent(6))])
+    log_scans(near, [entry_data(_uuid(2), _recent(5))])
+    with other_app(database_url, SKILL_FADE_DAYS=6) as configured:
+        client = configured.test_client()
+        html = WebSession(client, tutor).get("/staff?show=gap").get_data(as_text=True)
+        warnings = {
+            s.name: client.get("/api/v1/progress", headers=auth_header(s)).json["skill_fade"]
+            for s in (edge, near)
+        }
+    assert "Eda Edge" in html and "Nia Near" not in html
+    assert warnings["Eda Edge"]["warning"] is True
+    assert warnings["Nia Near"]["warning"] is False

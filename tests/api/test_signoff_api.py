@@ -210,6 +210,26 @@ def test_sign_off_needs_every_sampled_entry_looked_at(client, header, staff, stu
     assert "4 sampled, 3 checked, 1 queried, 1 open" in detail
 
 
+def test_with_signoff_requires_sample_off_a_tutor_signs_off_before_the_sample_is_done(
+    client, header, staff, student, app
+):
+    """SIGNOFF_REQUIRES_SAMPLE=false: the sample is still drawn and recorded, but does not wait."""
+    app.config.update(SIGNOFF_REQUIRES_SAMPLE=False)  # read when the tutor signs off
+    log(client, header, 4)
+    submit(client, header, statement="Short year.")
+    sampled = [e["id"] for e in sample_of(client, staff, student)]
+    check(client, staff, sampled[0])
+    url = f"/api/v1/students/{student.id}/periods/1/sign-off"
+    response = client.post(url, json={"comment": "Good."}, headers=staff)
+    assert response.status_code == 200, response.get_json()
+    assert year(client, header)["submission"]["status"] == "signed_off"
+    with app.app_context():
+        detail = db.session.scalar(
+            select(AuditEvent.detail).where(AuditEvent.action == "signed_off")
+        )
+    assert "4 sampled, 1 checked, 3 not looked at yet" in detail
+
+
 def test_the_summary_reads_as_the_tutor_says_it():
     from server.domain.sampling import SampleCounts, summary
 

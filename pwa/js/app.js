@@ -21,7 +21,9 @@ async function renderProgressScreen() {
   if (!current(main, token)) return;
   const box = el('div', { id: 'progress-view' });
   replace(main, el('h2', {}, 'Progress'), box);
-  renderProgress(box, { entries, logbook: session.user.logbook, today: today(), token: session.auth.token });
+  renderProgress(box, {
+    entries, logbook: session.user.logbook, today: today(), token: session.auth.token, store: session.store,
+  });
 }
 
 /** Show the screen named in the address (#log, #logbook, #progress, #account). */

@@ -10,7 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from server.domain.periods import add_years
-from server.services import accounts
+from server.extensions import db
+from server.services import accounts, submissions
 from tests.api.test_progress import add_entries
 from tests.browser.conftest import AXE, axe_violations, create_user, sign_in
 
@@ -60,3 +61,33 @@ def test_progress_screen_shows_pace_chart_regions_and_a_gap_nudge(phone, server)
     page.add_script_tag(url="/__axe__.js")
     assert axe_violations(page) == []
     assert problems == []
+
+
+def test_offline_the_sign_off_state_is_the_last_one_heard_saying_when(phone, server):
+    """The phone keeps the server's last sign-off news: offline, "Year 1 submitted" still shows,
+    marked as what ScanLog last heard, instead of nothing."""
+    today = dt.date.today()
+    pgcert = add_years(today, -1) - dt.timedelta(days=30)  # year 1 ended a month ago
+    create_user(server.app, pgcert=pgcert, ends=add_years(pgcert, 3))
+    with server.app.app_context():
+        student = SimpleNamespace(id=accounts.find_user_by_email("sam@example.org").id)
+    add_entries(server.app, student, [(pgcert + dt.timedelta(days=10), "knee", "diagnostic")])
+    with server.app.app_context():
+        person = accounts.find_user_by_email("sam@example.org")
+        submissions.submit(person, 1, today, "Clinics were closed for a month.")
+        db.session.commit()
+    page = phone.new_page()
+    sign_in(page)
+    page.click("a[data-screen=progress]")
+    signoff = page.locator(".signoff")
+    expect(signoff.locator(".signoff-years")).to_contain_text("Year 1 submitted")
+    expect(signoff.locator(".signoff-offline")).to_have_count(0)
+
+    phone.set_offline(True)
+    page.click("a[data-screen=log]")
+    page.click("a[data-screen=progress]")
+    expect(signoff.locator(".signoff-offline")).to_have_text(
+        f"Offline: as ScanLog last heard on {today.day} {today:%b %Y}."
+    )
+    expect(signoff.locator(".signoff-years")).to_contain_text("Year 1 submitted")
+    phone.set_offline(False)

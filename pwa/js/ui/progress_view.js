@@ -177,21 +177,8 @@ export function tutorSeesWords(report) {
   return `${text}.`;
 }
 
-/** Fetch GET /progress and show each year's sign-off state; offline it says so calmly. */
-export async function renderSignoff(section, { token, today }) {
-  const box = el('section', 'signoff');
-  box.setAttribute('aria-labelledby', 'signoff-h');
-  const heading = el('h3', 'progress-subtitle', 'Sign-off');
-  heading.id = 'signoff-h';
-  box.append(heading);
-  section.append(box);
-  let report;
-  try {
-    report = await apiFetch('/progress', { token });
-  } catch {
-    box.append(el('p', 'signoff-offline', 'Sign-off news shows here when you are online.'));
-    return;
-  }
+/** The years' sign-off states of a GET /progress report, as a list (pure DOM). */
+function signoffList(report, today) {
   const list = el('ul', 'signoff-years');
   for (const period of report.periods) {
     const words = signoffWords(period, today);
@@ -201,13 +188,39 @@ export async function renderSignoff(section, { token, today }) {
     if (words.detail) item.append(el('p', null, words.detail));
     list.append(item);
   }
+  return list;
+}
+
+/** Fetch GET /progress and show each year's sign-off state. The last answer is kept in the
+ * logbook's meta store, so offline the phone shows what it last heard, saying when. */
+export async function renderSignoff(section, { token, today, store = null }) {
+  const box = el('section', 'signoff');
+  box.setAttribute('aria-labelledby', 'signoff-h');
+  const heading = el('h3', 'progress-subtitle', 'Sign-off');
+  heading.id = 'signoff-h';
+  box.append(heading);
+  section.append(box);
+  let report;
+  try {
+    report = await apiFetch('/progress', { token });
+    await store?.setMeta('progress-report', { report, heardOn: today });
+  } catch {
+    const kept = store ? await store.getMeta('progress-report').catch(() => null) : null;
+    if (!kept) {
+      box.append(el('p', 'signoff-offline', 'Sign-off news shows here when you are online.'));
+      return;
+    }
+    report = kept.report;
+    const when = formatDate(kept.heardOn);
+    box.append(el('p', 'signoff-offline', `Offline: as ScanLog last heard on ${when}.`));
+  }
   const seen = tutorSeesWords(report);
   if (seen) box.append(el('p', 'tutor-sees', seen));
-  box.append(list);
+  box.append(signoffList(report, today));
 }
 
 /** Render the progress screen into `container` from local entries and the logbook settings. */
-export function renderProgress(container, { entries, logbook, today, options = {}, regionLabels = REGION_LABELS, token = null }) {
+export function renderProgress(container, { entries, logbook, today, options = {}, regionLabels = REGION_LABELS, token = null, store = null }) {
   if (container.ownerDocument) ensureStylesheet(container.ownerDocument);
   const progress = computeProgress(entries, logbook, today, options);
   const section = el('section', 'progress-view');
@@ -232,6 +245,6 @@ export function renderProgress(container, { entries, logbook, today, options = {
   figure.append(chart(entries || [], period, today), legend(period), el('figcaption', 'sr-only', chartText(period, today)));
   section.append(figure, el('h3', 'progress-subtitle', 'Scans by region'), regionBars(period, progress, regionLabels));
   container.replaceChildren(section);
-  if (token) renderSignoff(section, { token, today }); // the server's view, when online
+  if (token) renderSignoff(section, { token, today, store }); // the server's view, or the last one heard
   return progress;
 }

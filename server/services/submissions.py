@@ -203,7 +203,7 @@ def _sign_off_notes(submission: Submission) -> list[str]:
             f"Check or query every sampled entry before signing off: {left} still to look at."
         )
     notes = [f"Sample: {sampling.sample_summary(submission)}"] if counts.size else []
-    before = _last_sign_off(submission)
+    before = last_sign_off(submission)
     if before is not None:
         found = Counter(c.kind for c in changes_since(before))
         words = ", ".join(f"{n} {kind}" for kind, n in sorted(found.items())) or "no changes"
@@ -211,7 +211,7 @@ def _sign_off_notes(submission: Submission) -> list[str]:
     return notes
 
 
-def _last_sign_off(submission: Submission) -> Submission | None:
+def last_sign_off(submission: Submission) -> Submission | None:
     """The period's previous signed-off (then reopened) submission, if there is one."""
     return db.session.scalar(
         select(Submission)

@@ -66,6 +66,8 @@ def student(student_id: int):
         filters = _filters()
         latest = submissions.latest(person.id, period.number)
         changes = submissions.changes_since(latest) if latest else []
+        # A year submitted again after a reopen: what changed since it was last signed off.
+        before = submissions.last_sign_off(latest) if latest else None
         context.update(
             filters=filters,
             record=record_search.search(person.id, starts_on, ends_on, filters, _page_number()),
@@ -80,6 +82,8 @@ def student(student_id: int):
             submission=latest,
             changed={c.entry_id: c for c in changes},
             changes=changes,
+            signed_off_before=before,
+            changes_since_signoff=submissions.changes_since(before) if before else [],
             history=[s for s in submissions.history(person.id) if s.period == period.number],
             sample=sampling.sample_of(latest) if latest else [],
             sample_summary=sampling.sample_summary(latest) if latest else None,

@@ -143,3 +143,27 @@ def test_submit_from_the_app_api(app, make_user, log_scans, client, auth_header)
     listed = client.get("/api/v1/submissions", headers=header).get_json()["submissions"]
     assert [s["state"] for s in listed] == ["submitted"]
     assert client.post("/api/v1/periods/1/submit", headers=auth_header(tutor)).status_code == 403
+
+
+def test_a_year_submitted_again_after_a_reopen_shows_what_changed_since_its_sign_off(
+    app, make_user, log_scans, web_as
+):
+    """The tutor signing a reopened year off again sees what changed since the last sign-off,
+    not only since the new submission."""
+    student, tutor = _setup(make_user, log_scans, app)
+    year1 = f"/students/{student.id}?period=1"
+    web_as(student).post(f"/students/{student.id}/periods/1/submit", page=year1)
+    them = web_as(tutor)
+    row = _submission(app)
+    for entry_id in (E1, E2):
+        them.post(f"/submissions/{row.id}/entries/{entry_id}/check", {"result": "checked"})
+    them.post(f"/submissions/{row.id}/sign-off", page=year1)
+    them.post(f"/submissions/{row.id}/reopen", {"reason": "Late scan."}, page=year1)
+    log_scans(student, [entry_data(E3, "2026-05-01")])
+    html = them.get(year1).get_data(as_text=True)
+    assert "since the sign-off of" not in html  # not submitted again yet: the usual list
+    web_as(student).post(f"/students/{student.id}/periods/1/submit", page=year1)
+    html = them.get(year1).get_data(as_text=True)
+    assert "1 change since the sign-off of" in html
+    assert f"/entries/{E3}" in html and "added since that sign-off" in html
+    assert "after submission</summary>" not in html  # nothing since the new submission

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -431,3 +432,20 @@ class SentReminder(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     key: Mapped[str] = mapped_column(String(40))
     sent_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PendingUpload(db.Model):
+    """A logbook file kept between an import's preview and its confirmation (an hour at most).
+
+    In the database, not a folder, so a preview on one app server confirms on another; the
+    browser holds the token, and only its hash is stored.
+    """
+
+    __tablename__ = "pending_uploads"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(200))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -1,8 +1,9 @@
 """Import an existing logbook (CSV, XLSX, Word table): upload, map, preview, confirm.
 
 Nothing is written until the user confirms a preview. The upload is kept on the server
-(services/upload_store.py) under a random token, and every step reads it again with the
-user's column and word mappings, so the rows are never taken back from the browser.
+(services/upload_store.py, in the database) under a random token, and every step reads it
+again with the user's column and word mappings, so the rows are never taken back from the
+browser.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ def _upload(person, form):
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         return None, f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
-    return upload_store.save(data, upload.filename, current_user.id, person.id), None
+    token = upload_store.save(data, upload.filename, current_user.id, person.id)
+    db.session.commit()  # kept for the next step, which may come to another app server
+    return token, None
 
 
 @bp.route("/students/<int:student_id>/import", methods=["GET", "POST"])
@@ -107,6 +110,7 @@ def logbook_import_page(student_id: int):
         table = read_table(filename, data)
     except FileProblem as e:
         upload_store.forget(token)
+        db.session.commit()
         return _page(person, form, 422, error=str(e))
     width = max((len(r) for r in table[:30]), default=0)
     mappings = {"columns": _columns(width), "word_map": _word_map()}
@@ -114,8 +118,8 @@ def logbook_import_page(student_id: int):
     if request.form.get("confirm") == "yes":
         plan = logbook_import.run_import(current_user, person, table, today, **mappings)
         if plan.ready:
-            db.session.commit()  # every entry, its counts and the audit row, or none
             upload_store.forget(token)
+            db.session.commit()  # every entry, its counts, the audit row and the upload gone
             return _page(person, form, done=plan, filename=filename)
         db.session.rollback()
     else:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from server.extensions import db
-from server.models import Entry
+from server.models import Entry, PendingUpload, utcnow
 from server.services import accounts
+from tests.api.test_progress import other_app
 from tests.exports.helpers import add_entries
-from tests.web.conftest import csrf_from
+from tests.web.conftest import WebSession, csrf_from
 
 PDF = "application/pdf"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -195,3 +198,46 @@ def test_cli_export_and_import(app, make_user, tmp_path):
         args=["logbook", "import", "--student", "cli@example.org", str(tmp_path / "notes.txt")]
     )
     assert bad_file.exit_code == 2 and "Choose a CSV" in bad_file.output
+
+
+def test_an_upload_previewed_on_one_app_server_confirms_on_another_and_expires(
+    app, database_url, make_user, web_as
+):
+    """The upload waits in the database (its token hashed), not in one machine's folder: a
+    second app server on the same database confirms it; after an hour it is gone."""
+    student = make_user("student")
+    path = f"/students/{student.id}/import"
+    html = _upload(web_as(student), path, CSV, "old.csv").get_data(as_text=True)
+    token = html.split('name="token" value="')[1].split('"')[0]
+    with app.app_context():
+        (row,) = db.session.scalars(select(PendingUpload))
+        assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    form = {
+        "token": token,
+        "columns": "1",
+        "column-0": "scanned_on",
+        "column-1": "region",
+        "column-2": "notes",
+        "word-0-key": "region|popliteal fossa",
+        "word-0": "knee",
+        "confirm": "yes",
+    }
+    with other_app(database_url) as second:
+        done = WebSession(second.test_client(), student).post(path, form)
+    assert "2 entries added" in done.get_data(as_text=True)
+    assert _entries(app, student.id) == 2
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 0
+
+    html = _upload(web_as(student), path, CSV, "old.csv").get_data(as_text=True)
+    token = html.split('name="token" value="')[1].split('"')[0]
+    with app.app_context():
+        db.session.execute(
+            update(PendingUpload).values(created_at=utcnow() - dt.timedelta(minutes=61))
+        )
+        db.session.commit()
+    late = web_as(student).post(path, {**form, "token": token})
+    assert late.status_code == 422 and "Choose the file" in late.get_data(as_text=True)
+    _upload(web_as(student), path, CSV, "old.csv")  # a new upload sweeps the stale one away
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(PendingUpload)) == 1

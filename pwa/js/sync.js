@@ -7,8 +7,8 @@ const BATCH = 100;
 
 /** Runs sync cycles for one signed-in user; one runner across tabs via navigator.locks. */
 export class SyncEngine {
-  constructor({ db, token, userId, deviceId, onChange = () => {}, fetcher = apiFetch }) {
-    Object.assign(this, { db, token, userId, deviceId, onChange, fetcher });
+  constructor({ db, token, userId, deviceId, onChange = () => {}, fetcher = apiFetch, now = Date.now }) {
+    Object.assign(this, { db, token, userId, deviceId, onChange, fetcher, now });
     this.state = { status: 'idle', pending: 0, lastSyncedAt: null };
     this.failures = 0;
     this.timer = null;
@@ -136,14 +136,20 @@ export class SyncEngine {
    * Compare the server's count and last seq with the device's copy; when they differ (a wiped
    * or partial local database, a change missed), pull everything again once. Only compared
    * when nothing is waiting or refused, so the device's own unsent work never triggers it.
+   * If the counts still differ after a full pull, the next full pull waits, doubling from 2 s
+   * to 5 minutes, so a count that never agrees cannot pull the whole logbook every minute.
    */
   async reconcile() {
     const status = await this.fetcher('/sync/status', { token: this.token });
     const { pending, attention, synced } = await this.db.stateCounts();
     const cursor = (await this.db.getMeta('cursor')) || 0;
     this.lastStatus = status;
-    if (!pending && !attention && synced !== status.count) {
+    const differs = !pending && !attention && synced !== status.count;
+    if (!differs) this.repairStreak = 0;
+    if (differs && this.now() >= (this.nextRepairAt || 0)) {
       this.repairs = (this.repairs || 0) + 1;
+      this.repairStreak = (this.repairStreak || 0) + 1;
+      this.nextRepairAt = this.now() + backoffDelay(this.repairStreak);
       await this.pull(0);
     } else if (cursor !== status.last_seq) {
       await this.pull(); // a change landed meanwhile (or the server went back: reset answers)

@@ -58,6 +58,29 @@ test('a device whose count differs from the server status pulls everything again
   assert.equal(engine.repairs, 1);
 });
 
+test('a count that still differs after a full pull waits longer before the next one', async (t) => {
+  const db = device(2, 1); // one entry the server counts never arrives on the device
+  const { asked, fetcher } = server(2, ['a', 'b']);
+  let clock = 1_000_000;
+  const engine = new SyncEngine({ db, token: 't', userId: 1, deviceId: 'd', fetcher, now: () => clock });
+  t.after(() => engine.stop()); // no idle timer left behind, even when an assertion fails
+  const fullPulls = () => asked.filter((p) => p === '/sync/pull?since=0&limit=200').length;
+  await engine.sync();
+  assert.equal(fullPulls(), 1);
+  await engine.sync(); // at once: still differing, but the next full pull waits (2 s +-20%)
+  assert.equal(fullPulls(), 1);
+  clock += 2500;
+  await engine.sync();
+  assert.equal(fullPulls(), 2);
+  clock += 3000; // the wait has doubled to 4 s (+-20%)
+  await engine.sync();
+  assert.equal(fullPulls(), 2);
+  clock += 2000;
+  await engine.sync();
+  assert.equal(fullPulls(), 3);
+  assert.equal(engine.repairs, 3);
+});
+
 test('a device that agrees with the server does not pull again', async () => {
   const db = device(2, 2);
   const { asked, fetcher } = server(2, ['a', 'b']);

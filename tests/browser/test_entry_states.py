@@ -222,13 +222,17 @@ def test_a_cursor_ahead_of_the_server_pulls_again_and_repushes_what_it_lost(phon
     log_scan(page, notes="kept by the backup")
     log_scan(page, notes="lost by the restore")
     synced(page)
-    _server_forgets_the_last_change(server.app)
-    assert [r["notes"] for r in server_entries(server.app)] == ["kept by the backup"]
+    # Listening from before the restore: the app's own timer may sync before the tap below.
+    # The sign-in's first pull from 0 is over, so a pull from 0 now is a recovery's.
     pulls = []
     phone.on("request", lambda r: "/sync/pull" in r.url and pulls.append(r.url))
+    _server_forgets_the_last_change(server.app)
+    assert [r["notes"] for r in server_entries(server.app)] == ["kept by the backup"]
     synced(page)
     wait_until(page, "document.getElementById('sync-badge').dataset.pending === '0'")
-    assert any("since=2" in u for u in pulls) and any("since=0" in u for u in pulls)
+    # Pulled from 0 again: after the reset answer to since=2, or, when the app's own timer
+    # synced during the restore, after the status count differed (tests/js covers both).
+    assert any("since=0" in u for u in pulls), pulls
     assert sorted(r["notes"] for r in server_entries(server.app)) == [
         "kept by the backup",
         "lost by the restore",

@@ -53,6 +53,8 @@ def status_of(exc: BaseException) -> int:
 
 def error_response(code: int) -> bytes:
     """A whole HTTP/1.1 answer with the contract's JSON error body; the connection then closes."""
+    # Without Strict-Transport-Security: the app sends it only when its settings say HTTPS,
+    # and a refusal read before the app ran has nothing to gain from it.
     body = json.dumps(error_body(code)).encode()
     headers = {
         **SECURITY_HEADERS,

@@ -1,23 +1,23 @@
 """gunicorn settings of a ScanLog deployment: `gunicorn -c gunicorn.conf.py wsgi:app`."""
 
-from gunicorn.http import wsgi as _gunicorn_wsgi
+from server import gunicorn_hooks
 
 bind = "127.0.0.1:8000"
 workers = 3
-# gunicorn's own limit answers in HTML before the app runs: raised to its maximum, so a line
-# between the app's limit (server/inputs.py, 4094) and this one gets the app's JSON 414.
+# gunicorn's own limit is checked before the app runs: raised to its maximum, so a line between
+# the app's limit (server/inputs.py, 4094) and this one gets the app's JSON 414, and one past
+# it gunicorn's 414 in the same JSON (server/gunicorn_hooks.py).
 limit_request_line = 8190
+# gunicorn's defaults, stated: at most 100 header fields of at most 8190 bytes each (as nginx's
+# default 8 KB header buffers): a phone or a browser sends about ten short ones (a bearer token,
+# a session cookie); past either limit, gunicorn answers a JSON 431.
+limit_request_fields = 100
+limit_request_field_size = 8190
 # The access log names the path without its query string: the tutors' record search (?q=)
 # and every other query stay out of the log.
 accesslog = "-"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 
-_default_headers = _gunicorn_wsgi.Response.default_headers
-
-
-def _without_server_banner(self):
-    # gunicorn always writes "Server: gunicorn"; a WSGI middleware cannot remove it.
-    return [line for line in _default_headers(self) if not line.startswith("Server:")]
-
-
-_gunicorn_wsgi.Response.default_headers = _without_server_banner
+# No `Server: gunicorn` banner, and gunicorn's own errors (a line or headers past the limits
+# above, a line it cannot parse) answer with the API's JSON error body.
+gunicorn_hooks.install()

@@ -26,6 +26,7 @@ DEFAULT_MESSAGES = {
     414: "The address is too long.",
     422: "The request is not valid.",
     429: "Too many attempts. Wait a moment and try again.",
+    431: "The request's headers are too large.",
     500: "Something went wrong on our side. Nothing was changed; try again.",
 }
 

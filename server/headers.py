@@ -10,6 +10,15 @@ CSP = (
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# The same on every answer: the app's, and gunicorn's own errors (server/gunicorn_hooks.py).
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
 
 
 def register(app: Flask) -> None:
@@ -18,12 +27,8 @@ def register(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
         h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        for name, value in SECURITY_HEADERS.items():
+            h.setdefault(name, value)
         # A personal answer must not stay in a browser or proxy cache; the app shell and static
         # files set their own Cache-Control (revalidate), as does the public vocabulary.
         if request.path.startswith("/api/") or current_user.is_authenticated:

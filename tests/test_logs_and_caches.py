@@ -1,26 +1,19 @@
 """Nothing sensitive in logs or caches; and what only a real gunicorn shows (its banner, its
-access log, its request-line limit, a chunked body past the size limit)."""
+access log; its own error answers are in tests/test_gunicorn_errors.py)."""
 
 from __future__ import annotations
 
-import http.client
-import json
-import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from server.extensions import csrf, db
 from server.models import User
 from tests.api.test_progress import assign
+from tests.gunicorn_conf_server import get, gunicorn_conf_server
 from tests.sync.helpers import PUSH, new_id, upsert
 from tests.web.conftest import WebSession
 
-ROOT = Path(__file__).resolve().parents[1]
 SECRET_EMAIL = "clinical-secret@example.org"
 SECRET_NAME = "Mr Patient Secretname"
 
@@ -101,55 +94,18 @@ def test_the_app_shell_stays_cacheable_for_the_service_worker(app, make_user):
 # --- a real gunicorn, with the deployment's gunicorn.conf.py ---
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(database_url, tmp_path, _schema):
     """gunicorn -c gunicorn.conf.py wsgi:app on a free port; yields (port, access log path)."""
-    port, access_log = _free_port(), tmp_path / "access.log"
-    env = {
-        **os.environ,
-        "SCANLOG_ENV": "testing",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "test-secret",
-        "SESSION_COOKIE_SECURE": "false",
-    }
-    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--workers", "1"]
-    command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", str(access_log), "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("gunicorn did not start") from None
-            time.sleep(0.1)
-    yield port, access_log
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def _get(port: int, path: str, headers: dict | None = None):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", path, headers=headers or {})
-        response = conn.getresponse()
-        return response, response.read()
-    finally:
-        conn.close()
+    access_log = tmp_path / "access.log"
+    with gunicorn_conf_server(database_url, "--access-logfile", str(access_log)) as port:
+        yield port, access_log
 
 
 def test_gunicorn_sends_no_server_banner(gunicorn):
     """No `Server: gunicorn`."""
     port, _ = gunicorn
-    response, _ = _get(port, "/healthz")
+    response, _ = get(port, "/healthz")
     assert response.status == 200
     assert response.getheader("Server") is None
 
@@ -157,7 +113,7 @@ def test_gunicorn_sends_no_server_banner(gunicorn):
 def test_the_access_log_keeps_no_query_string(gunicorn, header):
     """The tutors' record search (?q=) and every other query stay out of the access log."""
     port, access_log = gunicorn
-    response, _ = _get(port, "/students/1?q=Secretname+left+knee", header)
+    response, _ = get(port, "/students/1?q=Secretname+left+knee", header)
     assert response.status in {302, 401, 404}
     deadline = time.monotonic() + 30
     while "/students/1" not in access_log.read_text() and time.monotonic() < deadline:
@@ -165,30 +121,3 @@ def test_the_access_log_keeps_no_query_string(gunicorn, header):
     text = access_log.read_text()
     assert '"GET /students/1 HTTP/1.1"' in text
     assert "Secretname" not in text and "q=" not in text
-
-
-def test_a_request_line_past_the_apps_limit_gets_the_json_414(gunicorn, header):
-    """Longer than gunicorn's default 4094 but within gunicorn.conf.py's 8190: our JSON."""
-    port, _ = gunicorn
-    response, body = _get(port, "/api/v1/sync/pull?pad=" + "x" * 6000, header)
-    assert response.status == 414
-    assert json.loads(body)["code"] == 414
-
-
-def test_a_chunked_body_past_the_size_limit_gets_the_json_413(gunicorn, header):
-    """No Content-Length, a body over MAX_CONTENT_LENGTH (2 MB) sent in chunks: our JSON 413."""
-    port, _ = gunicorn
-    filler = json.dumps({"device_id": "p", "ops": [], "pad": "x" * (3 * 1024 * 1024)}).encode()
-    chunks = (filler[i : i + 65536] for i in range(0, len(filler), 65536))
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        headers = {**header, "Content-Type": "application/json"}
-        conn.request("POST", PUSH, body=chunks, headers=headers, encode_chunked=True)
-        response = conn.getresponse()
-        status, body = response.status, response.read()
-    except (BrokenPipeError, ConnectionResetError):
-        pytest.fail("the server closed the connection instead of answering 413")
-    finally:
-        conn.close()
-    assert status == 413, body[:300]
-    assert json.loads(body)["code"] == 413

@@ -195,8 +195,9 @@ export class UserDb {
         outbox.delete(op.n);
         const later = (await opsFor(tx, op.entry_id)).filter((o) => o.n !== op.n);
         const local = await get(tx, 'entries', op.entry_id);
-        const { record, dropLater } = applyAnswer(op, results[i], local || op.entry, later);
+        const { record, dropLater, requeue } = applyAnswer(op, results[i], local || op.entry, later);
         if (dropLater) for (const o of later) outbox.delete(o.n);
+        if (requeue) outbox.add({ op_id: newId(), entry_id: op.entry_id, kind: 'upsert', entry: record, sent: false });
         tx.objectStore('entries').put(record);
       }
     });

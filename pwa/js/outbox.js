@@ -39,10 +39,19 @@ export function pushBody(deviceId, batch) {
 
 /**
  * What one answer does to the local entry. `local` is the device's record, `later` the ops for
- * the same entry still queued after this one. Returns {record, dropLater}.
+ * the same entry still queued after this one. Returns {record, dropLater, requeue}: requeue
+ * means "queue the record again as a new entry".
  */
 export function applyAnswer(op, result, local, later) {
   const server = result.entry;
+  if (result.status === 'conflict' && !server && op.kind === 'upsert') {
+    // The server has no such entry at all: it was restored from a backup older than the entry.
+    // The device's newest copy goes again as a new entry instead of a conflict with nothing.
+    const newest = later.length ? later[later.length - 1] : op;
+    if (newest.kind === 'delete') return { record: { ...local, version: 0, _pending: false }, dropLater: true };
+    const record = { ...(newest.entry || local), version: 0, deleted: false, _pending: true };
+    return { record, dropLater: true, requeue: true };
+  }
   if (result.status === 'applied' || result.status === 'duplicate') {
     if (!server) return { record: local, dropLater: false };
     if (later.length) {

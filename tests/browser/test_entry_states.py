@@ -5,6 +5,7 @@ wiped local copy refilled with nothing lost from the outbox."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 from playwright.sync_api import expect
@@ -12,7 +13,9 @@ from sqlalchemy import delete, select, update
 
 from server.extensions import db
 from server.models import ChangeCounter, Entry, SyncOp, User
+from server.services import accounts
 from server.services.changes import count_key, move_daily_counts
+from tests.api.test_progress import add_entries
 from tests.browser.conftest import (
     api_token,
     log_scan,
@@ -237,6 +240,42 @@ def test_a_cursor_ahead_of_the_server_pulls_again_and_repushes_what_it_lost(phon
         "kept by the backup",
         "lost by the restore",
     ]
+
+
+def test_an_edit_queued_for_an_entry_the_restore_lost_reaches_the_server(phone, student, server):
+    """Offline, the student corrects a synced entry; meanwhile the server is restored from a
+    backup older than the entry, and the student's other device logs a scan (so the phone's
+    cursor is not ahead: no reset answer). Back online, the correction arrives as the entry,
+    not as a conflict with nothing, and the other device's scan comes down too."""
+    page = phone.new_page()
+    sign_in(page)
+    log_scan(page, region="elbow", notes="first draft")
+    synced(page)
+    phone.set_offline(True)
+    page.get_by_role("link", name="Logbook").click()
+    page.locator(".entry-item", has_text="Elbow").click()
+    page.get_by_role("button", name="Edit").click()
+    if not page.is_visible("#notes"):
+        page.click("#entry-form details summary")
+    page.fill("#notes", "corrected offline")
+    page.click("#save")
+    _server_forgets_the_last_change(server.app)
+    assert server_entries(server.app) == []
+    with server.app.app_context():
+        owner = SimpleNamespace(id=accounts.find_user_by_email("sam@example.org").id)
+    add_entries(server.app, owner, [(dt.date.today(), "wrist_hand", "diagnostic")])
+    phone.set_offline(False)
+    synced(page)
+    wait_until(page, "document.getElementById('sync-badge').dataset.pending === '0'")
+    rows = {r["region"]: r for r in server_entries(server.app)}
+    assert sorted(rows) == ["elbow", "wrist_hand"]
+    assert (rows["elbow"]["notes"], rows["elbow"]["deleted"]) == ("corrected offline", False)
+    page.get_by_role("link", name="Logbook").click()
+    expect(page.locator(".entry-item", has_text="Wrist")).to_have_count(1)
+    item = page.locator(".entry-item", has_text="Elbow")
+    expect(item).to_have_count(1)
+    expect(item).to_have_attribute("data-state", "server")
+    expect(item).to_contain_text("On the server")
 
 
 WIPE_ENTRIES = """async (name) => {

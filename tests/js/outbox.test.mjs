@@ -46,6 +46,22 @@ test('a conflict keeps both versions and folds in queued edits', () => {
   assert.equal(dropLater, true);
 });
 
+test('an edit of an entry the server no longer has goes again as a new entry, newest text', () => {
+  const local = { id: 'a', notes: 'v1', version: 3 };
+  const lost = { status: 'conflict', entry: null };
+  const { record, dropLater, requeue } = applyAnswer(op(1, 'a'), lost, local, [op(2, 'a')]);
+  assert.equal(record.notes, 'v2');
+  assert.equal(record.version, 0); // so the next push sends base_version 0: a create
+  assert.equal(record._pending, true);
+  assert.equal(record._conflict, undefined);
+  assert.ok(dropLater && requeue);
+  const [again] = pickBatch([{ ...op(3, 'a'), entry: record }], { a: record });
+  assert.equal(again.base_version, 0);
+  const deleted = applyAnswer(op(1, 'a'), lost, local, [op(2, 'a', { kind: 'delete' })]);
+  assert.equal(deleted.requeue, undefined); // deleted meanwhile: nothing to send again
+  assert.equal(deleted.record._pending, false);
+});
+
 test('a rejected entry stays on the device with the reasons', () => {
   const local = { id: 'a', notes: 'DOB 1/1/70' };
   const answer = { status: 'rejected', errors: { notes: ['Looks like a date of birth.'] } };

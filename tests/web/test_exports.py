@@ -16,6 +16,15 @@ from tests.exports.helpers import add_entries
 from tests.web.conftest import WebSession, csrf_from
 
 PDF = "application/pdf"
+# The import form's choices for CSV below: its columns, and its one unknown region word.
+MAPPING = {
+    "columns": "1",
+    "column-0": "scanned_on",
+    "column-1": "region",
+    "column-2": "notes",
+    "word-0-key": "region|popliteal fossa",
+    "word-0": "knee",
+}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -103,12 +112,7 @@ def test_import_page_previews_maps_and_confirms_once(app, make_user, web_as):
     form = {
         "csrf_token": csrf_from(html),
         "token": token,
-        "columns": "1",
-        "column-0": "scanned_on",
-        "column-1": "region",
-        "column-2": "notes",
-        "word-0-key": "region|popliteal fossa",
-        "word-0": "knee",
+        **MAPPING,
     }
     mapped = me.client.post(path, data=form)
     assert mapped.status_code == 200 and "Import 2 entries" in mapped.get_data(as_text=True)
@@ -214,12 +218,7 @@ def test_an_upload_previewed_on_one_app_server_confirms_on_another_and_expires(
         assert row.token_hash == hashlib.sha256(token.encode()).hexdigest()
     form = {
         "token": token,
-        "columns": "1",
-        "column-0": "scanned_on",
-        "column-1": "region",
-        "column-2": "notes",
-        "word-0-key": "region|popliteal fossa",
-        "word-0": "knee",
+        **MAPPING,
         "confirm": "yes",
     }
     with other_app(database_url) as second:

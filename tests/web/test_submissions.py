@@ -86,8 +86,9 @@ def test_student_submits_tutor_returns_student_fixes_and_tutor_signs_off(
     assert actors["signed_off"] == tutor.id and actors["submitted"] == student.id
 
 
-def test_a_signed_off_year_is_locked_until_reopened(app, make_user, log_scans, web_as):
-    student, tutor = _setup(make_user, log_scans, app)
+def _submit_and_sign_off(app, web_as, student, tutor):
+    """The student submits year 1; the tutor checks both sampled entries and signs it off.
+    Returns the tutor's web session and the submission."""
     year1 = f"/students/{student.id}?period=1"
     web_as(student).post(f"/students/{student.id}/periods/1/submit", page=year1)
     them = web_as(tutor)
@@ -95,6 +96,13 @@ def test_a_signed_off_year_is_locked_until_reopened(app, make_user, log_scans, w
     for entry_id in (E1, E2):
         them.post(f"/submissions/{row.id}/entries/{entry_id}/check", {"result": "checked"})
     them.post(f"/submissions/{row.id}/sign-off", page=year1)
+    return them, row
+
+
+def test_a_signed_off_year_is_locked_until_reopened(app, make_user, log_scans, web_as):
+    student, tutor = _setup(make_user, log_scans, app)
+    year1 = f"/students/{student.id}?period=1"
+    them, row = _submit_and_sign_off(app, web_as, student, tutor)
     assert _submission(app).state == "signed_off"
     with pytest.raises(AssertionError, match="Year 1 is signed off"):
         log_scans(student, [entry_data(E3, "2026-05-01")])
@@ -152,12 +160,7 @@ def test_a_year_submitted_again_after_a_reopen_shows_what_changed_since_its_sign
     not only since the new submission."""
     student, tutor = _setup(make_user, log_scans, app)
     year1 = f"/students/{student.id}?period=1"
-    web_as(student).post(f"/students/{student.id}/periods/1/submit", page=year1)
-    them = web_as(tutor)
-    row = _submission(app)
-    for entry_id in (E1, E2):
-        them.post(f"/submissions/{row.id}/entries/{entry_id}/check", {"result": "checked"})
-    them.post(f"/submissions/{row.id}/sign-off", page=year1)
+    them, row = _submit_and_sign_off(app, web_as, student, tutor)
     them.post(f"/submissions/{row.id}/reopen", {"reason": "Late scan."}, page=year1)
     log_scans(student, [entry_data(E3, "2026-05-01")])
     html = them.get(year1).get_data(as_text=True)

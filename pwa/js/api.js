@@ -9,6 +9,19 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * Which cookies a call sends and keeps. Only the sign-in (POST /auth/token) needs any: its
+ * answer sets the HttpOnly "known device" cookie (scanlog_device, SameSite=Lax, Path=/) and the
+ * throttle reads it on the next sign-in, so this phone's right password passes while its
+ * e-mail is under attack from elsewhere. Every other call omits cookies: the API authenticates
+ * by bearer token alone and is CSRF-exempt for that reason (server/api/__init__.py), so a
+ * same-origin web session cookie (a tutor signed in on the same browser) must never ride along
+ * and become something a future API view could trust.
+ */
+export function credentialsFor(path, method) {
+  return path === '/auth/token' && method === 'POST' ? 'same-origin' : 'omit';
+}
+
 /** Call the API; resolves with the JSON body (null for 204). */
 export async function apiFetch(path, { method = 'GET', token, body, timeoutMs = 30000 } = {}) {
   const headers = { Accept: 'application/json' };
@@ -20,7 +33,7 @@ export async function apiFetch(path, { method = 'GET', token, body, timeoutMs = 
   try {
     response = await fetch(`/api/v1${path}`, {
       method, headers, body: body === undefined ? undefined : JSON.stringify(body),
-      signal: controller.signal, cache: 'no-store', credentials: 'omit',
+      signal: controller.signal, cache: 'no-store', credentials: credentialsFor(path, method),
     });
   } catch {
     throw new ApiError(0, null);

@@ -113,7 +113,7 @@ class Chaos:
             pushes = {t for t, server in self.in_flight.items() if server is victim}
             self.kills.append({"server": index, "in_flight": pushes, "hit": 0})
             victim.kill()
-            self.due = self.steps + self.rng.randint(3, 9)
+            self.due = self.steps + self.rng.randint(5, 15)
         return True
 
     def send(self, server: GunicornServer, method: str, path: str, token: str, body):
@@ -150,7 +150,8 @@ class Chaos:
         assert survived in (set(), new), "part of a killed push survived"
         with self.cond:
             next(kill for kill in self.kills if ticket in kill["in_flight"])["hit"] += 1
-            self.killed["committed, reply lost" if survived else "not committed"] += bool(new)
+            outcome = "committed, reply lost" if survived else "not committed"
+            self.killed[outcome if new else "resent, nothing new"] += 1
 
 
 class Network:

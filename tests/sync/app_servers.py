@@ -45,6 +45,8 @@ class GunicornServer:
         threads: int = 4,
         log: Path | None = None,
         keepalive: int = 5,
+        config: Path | None = None,
+        extra_env: dict | None = None,
     ):
         self.port = free_port()
         self.name, self.database_url = f"scanlog-test-{self.port}", database_url
@@ -59,10 +61,11 @@ class GunicornServer:
             "DATABASE_URL": url.render_as_string(hide_password=False),
             "SESSION_COOKIE_SECURE": "false",
             "LOG_LEVEL": "WARNING",
+            **(extra_env or {}),
         }
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
         command += ["--worker-class", "gthread", "--threads", str(threads)]
-        command += ["--keep-alive", str(keepalive)]
+        command += ["--keep-alive", str(keepalive)] + (["--config", str(config)] if config else [])
         command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"]
         # The log goes to a file when asked, so a bench can count errors such as "locked".
         self.log = open(log, "w") if log else None  # noqa: SIM115  (closed in stop)

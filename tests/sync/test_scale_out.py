@@ -31,6 +31,8 @@ import secrets
 import threading
 import time
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -49,23 +51,38 @@ pytestmark = pytest.mark.skipif(
 STEPS = int(os.environ.get("SCALE_OUT_STEPS", "50"))
 FAULTS = ["none", "none", "none", "drop_request", "drop_reply", "duplicate", "reorder"]
 DAYS = ["2026-01-05", "2026-01-06", "2026-02-01"]
-KILLS = int(os.environ.get("SCALE_OUT_KILLS", "5"))
+KILLS = int(os.environ.get("SCALE_OUT_KILLS", "5"))  # at least 2: two of them after a commit
+FAULT_HOOKS = Path(__file__).with_name("gunicorn_faults.py")
 
 
 class ServerDown(Exception):
     """The request's server was killed: no answer (the device keeps what it sent)."""
 
 
+@dataclass(eq=False)
+class Push:
+    """A push on its way: the server it went to, its body, its ops the server knew before."""
+
+    server: GunicornServer
+    body: dict
+    before: set[str]
+
+    def new(self) -> set[str]:
+        """Its ops the server had never seen."""
+        return {op["op_id"] for op in self.body["ops"]} - self.before
+
+
 class Chaos:
-    """Kills the servers in turn while a push is in flight to the victim (after a random delay,
-    so the kill lands anywhere in the push, or just after its commit) and restarts each a few
-    device steps later: same database and SECRET_KEY, a new port."""
+    """Kills the servers in turn while a push is in flight to the victim and restarts each a
+    few device steps later: same database and SECRET_KEY, a new port. Two kills (in a random
+    place of the run) land just after a push's commit, its reply not sent (gunicorn_faults.py
+    stalls it there); the others after a random delay, anywhere in a push."""
 
     def __init__(self, app, servers: list[GunicornServer], start, rng: random.Random, steps: int):
         self.servers, self.start, self.rng, self.total = servers, start, rng, steps
         self.engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
         self.cond = threading.Condition()
-        self.in_flight: dict[object, GunicornServer] = {}  # a push's ticket -> its server
+        self.in_flight: set[Push] = set()
         self.steps, self.due, self.done = 0, math.inf, False  # due: the step a server is back
         self.kills: list[dict] = []
         self.killed: Counter = Counter()  # killed pushes with new ops, by how they ended
@@ -88,9 +105,10 @@ class Chaos:
 
     def _run(self) -> None:
         first = self.rng.randrange(2)
-        for n in range(KILLS):
+        aims = self.rng.sample(["commit"] * 2 + ["delay"] * (KILLS - 2), KILLS)
+        for n, aim in enumerate(aims):
             index = (first + n) % 2
-            if not self._kill(index, (n + self.rng.random()) * self.total / (KILLS + 1)):
+            if not self._kill(index, (n + self.rng.random()) * self.total / (KILLS + 1), aim):
                 return
             server = self.start()  # it boots while the devices go on with one server
             with self.cond:
@@ -98,31 +116,49 @@ class Chaos:
                 self.servers[index], self.due = server, math.inf
                 self.cond.notify_all()
 
-    def _kill(self, index: int, at: float) -> bool:
+    def _kill(self, index: int, at: float, aim: str) -> bool:
         """Kill server `index` once `at` steps are done and a push is in flight to it; come
         back after a few steps (False: the devices finished first, nothing killed)."""
         victim = self.servers[index]
         with self.cond:
-            self.cond.wait_for(
-                lambda: self.done or (self.steps >= at and victim in self.in_flight.values())
-            )
+            self.cond.wait_for(lambda: self.done or (self.steps >= at and self._to(victim)))
             if self.done:
                 return False
-        time.sleep(self.rng.uniform(0, 0.06))  # the fault's timing, not a synchronisation
+        if aim == "delay":
+            time.sleep(self.rng.uniform(0, 0.06))  # the fault's timing, not a synchronisation
+        elif not self._stalled(victim):
+            return False
         with self.cond:  # no push starts or ends between the snapshot and the kill
-            pushes = {t for t, server in self.in_flight.items() if server is victim}
-            self.kills.append({"server": index, "in_flight": pushes, "hit": 0})
+            self.kills.append(
+                {"server": index, "in_flight": self._to(victim), "hit": 0, "aim": aim}
+            )
             victim.kill()
             self.due = self.steps + self.rng.randint(5, 15)
         return True
 
+    def _stalled(self, victim: GunicornServer) -> bool:
+        """Arm the victim's stall; wait until one of its pushes is stalled after its commit
+        (False, disarmed, if the devices finish first)."""
+        victim.arm.touch()
+        stalled = Path(f"{victim.arm}.stalled")
+        while not stalled.exists():
+            if self.done:
+                with contextlib.suppress(FileNotFoundError):
+                    victim.arm.unlink()
+                    return False
+            time.sleep(0.01)  # (a push claimed it just now: it stalls in a moment)
+        return True
+
+    def _to(self, server: GunicornServer) -> set[Push]:
+        """The pushes in flight to this server."""
+        return {push for push in self.in_flight if push.server is server}
+
     def send(self, server: GunicornServer, method: str, path: str, token: str, body):
         """One request; a push counts as in flight (a target for the killer) until it ends."""
-        ticket, push = object(), path == PUSH
-        before = self._remembered(body) if push else set()
+        push = Push(server, body, self._remembered(body)) if path == PUSH else None
         with self.cond:
             if push:
-                self.in_flight[ticket] = server
+                self.in_flight.add(push)
                 self.cond.notify_all()
         try:
             return server.request(method, path, token, body)
@@ -130,12 +166,12 @@ class Chaos:
             if not server.dying:
                 raise  # only a killed server may leave a request unanswered
             server.gone.wait(timeout=60)
-            if any(ticket in kill["in_flight"] for kill in self.kills):
-                self._settled(ticket, body, before)
+            if push and any(push in kill["in_flight"] for kill in self.kills):
+                self._settled(push)
             raise ServerDown(server.name) from error
         finally:
             with self.cond:
-                self.in_flight.pop(ticket, None)
+                self.in_flight.discard(push)
 
     def _remembered(self, body: dict) -> set[str]:
         """The push's op ids the database remembers (committed)."""
@@ -143,15 +179,14 @@ class Chaos:
         with self.engine.connect() as conn:
             return set(conn.scalars(select(SyncOp.op_id).where(SyncOp.op_id.in_(ids))))
 
-    def _settled(self, ticket: object, body: dict, before: set[str]) -> None:
+    def _settled(self, push: Push) -> None:
         """A killed push: all of its new ops were committed (the reply was lost) or none."""
-        new = {op["op_id"] for op in body["ops"]} - before
-        survived = self._remembered(body) - before
-        assert survived in (set(), new), "part of a killed push survived"
+        survived = self._remembered(push.body) - push.before
+        assert survived in (set(), push.new()), "part of a killed push survived"
         with self.cond:
-            next(kill for kill in self.kills if ticket in kill["in_flight"])["hit"] += 1
+            next(kill for kill in self.kills if push in kill["in_flight"])["hit"] += 1
             outcome = "committed, reply lost" if survived else "not committed"
-            self.killed[outcome if new else "resent, nothing new"] += 1
+            self.killed[outcome if push.new() else "resent, nothing new"] += 1
 
 
 class Network:
@@ -295,14 +330,19 @@ class Device:
 
 
 @pytest.fixture
-def start_server(app, database_url):
+def start_server(app, database_url, tmp_path):
     """start_server(): a gunicorn process (two workers) on the test database, one SECRET_KEY
-    for all; every one started is stopped at the end."""
+    for all, its stall after a commit armed by touching server.arm; all stopped at the end."""
     secret, started = secrets.token_hex(32), []
 
     def start() -> GunicornServer:
-        started.append(GunicornServer(database_url, secret))
-        return started[-1]
+        arm = tmp_path / f"arm-{len(started)}"
+        server = GunicornServer(
+            database_url, secret, config=FAULT_HOOKS, extra_env={"SCANLOG_TEST_ARM": str(arm)}
+        )
+        server.arm = arm
+        started.append(server)
+        return server
 
     try:
         yield start
@@ -368,6 +408,7 @@ def test_two_app_servers_on_one_database_lose_and_double_nothing(
     assert len(chaos.kills) == KILLS, "the devices finished before every kill"
     hits = sum(1 for kill in chaos.kills if kill["hit"])
     assert hits > 0, "no kill hit a push in flight: crashes went untested"
+    assert all(kill["hit"] for kill in chaos.kills if kill["aim"] == "commit")
     with app.app_context():  # a comment whose server died unanswered is kept if it was saved
         saved = db.session.execute(select(Comment.id, Comment.body)).all()
     commented |= {id_ for id_, text in saved if text in unanswered}
@@ -413,5 +454,6 @@ def test_two_app_servers_on_one_database_lose_and_double_nothing(
         "scale-out:",
         {"ops": len(sent), "entries": len(full), "comments": len(commented)},
         {s: list(remembered.values()).count(s) for s in ("applied", "conflict", "rejected")},
-        {"kills": len(chaos.kills), "hitting a push": hits, "killed pushes": dict(chaos.killed)},
+        {"kills": dict(Counter(kill["aim"] for kill in chaos.kills)), "hitting a push": hits},
+        {"killed pushes": dict(chaos.killed)},
     )

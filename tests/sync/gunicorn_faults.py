@@ -2,9 +2,10 @@
 
     gunicorn -c tests/sync/gunicorn_faults.py wsgi:app    (with SCANLOG_TEST_ARM=PATH)
 
-While the file PATH exists, the next push to commit in any worker of the server claims it (a
-rename: exactly one push does), writes PATH.stalled and stalls until the test kills the server:
-its batch is committed, its reply never sent. A test hook of this config only, as in
+It is the deployment's gunicorn.conf.py (run first: its settings and hooks all hold) plus one
+hook. While the file PATH exists, the next push to commit in any worker of the server claims
+it (a rename: exactly one push does), writes PATH.stalled and stalls until the test kills the
+server: its batch is committed, its reply never sent. A test hook of this config only, as in
 live_server.py: the app is the one that ships.
 """
 
@@ -14,9 +15,15 @@ import os
 import time
 from pathlib import Path
 
+_DEPLOYMENT = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+exec(compile(_DEPLOYMENT.read_text(), str(_DEPLOYMENT), "exec"))  # noqa: S102
+_deployment_post_worker_init = globals().get("post_worker_init")
+
 
 def post_worker_init(worker) -> None:
     """Install the stall in the worker's app (gunicorn calls this once the app is loaded)."""
+    if _deployment_post_worker_init:
+        _deployment_post_worker_init(worker)
     arm = os.environ.get("SCANLOG_TEST_ARM")
     if not arm:
         return

@@ -141,12 +141,12 @@ class Chaos:
         (False, disarmed, if the devices finish first)."""
         victim.arm.touch()
         stalled = Path(f"{victim.arm}.stalled")
-        while not stalled.exists():
+        while not stalled.exists():  # polled, as test_killed_server waits for its marker
             if self.done:
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(FileNotFoundError):  # else a push claimed it: wait on
                     victim.arm.unlink()
                     return False
-            time.sleep(0.01)  # (a push claimed it just now: it stalls in a moment)
+            time.sleep(0.01)
         return True
 
     def _to(self, server: GunicornServer) -> set[Push]:

@@ -71,6 +71,9 @@ def checked_credentials(email: str, password: str) -> tuple[User | None, str | N
     for key, setting in keys:
         _take_attempt(key, current_app.config[setting])
     user = accounts.check_credentials(email, password)
+    # End the request's read before the throttle's own transactions: on SQLite a POST's
+    # transaction holds the write lock from its BEGIN IMMEDIATE (extensions._sqlite_begin).
+    db.session.commit()
     if user is None:
         return None, None
     _clear(keys[0][0])

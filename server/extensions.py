@@ -32,20 +32,22 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 
-# Methods that only read: their transactions stay deferred (see _sqlite_begin).
+# Methods that only read: their transactions take no lock until they write (_sqlite_begin).
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Statements that need no write transaction (BEGIN: ours); anything else opens one first.
+_NO_WRITE = ("SELECT", "PRAGMA", "BEGIN")
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL, enforced foreign keys, and our own BEGIN for every SQLite connection.
+    """WAL, enforced foreign keys, and no implicit BEGIN for every SQLite connection.
 
     The busy timeout is the `timeout` connect argument (config.py: SQLITE_BUSY_TIMEOUT_SECONDS).
     """
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
-    # pysqlite's own implicit BEGIN is always deferred; _sqlite_begin emits ours instead.
+    # pysqlite's own implicit BEGIN is always deferred: _sqlite_begin emits ours instead.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -54,22 +56,33 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def _reads_only() -> bool:
+    return has_request_context() and request.method in _SAFE_METHODS
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn):
-    """Begin every SQLite transaction IMMEDIATE, except in a request whose method only reads.
+    """Begin a SQLite transaction IMMEDIATE, unless it is in a request that only reads.
 
     A deferred transaction that reads and then writes must upgrade its read snapshot to the
     write lock; if another connection committed in between, SQLite answers "database is
     locked" at once, without waiting for the busy timeout. BEGIN IMMEDIATE takes the write
-    lock first, so writers queue on the busy timeout instead. The rule is by request method:
-    POST/PUT/PATCH/DELETE and work outside a request (CLI, tests' setup) may write, so they
-    begin IMMEDIATE; GET/HEAD/OPTIONS begin deferred, so WAL readers (pulls, exports) never
-    wait for a writer. A GET that writes (the once-a-minute touch of a token or web session)
-    ends its read first, so that its write opens a transaction of its own: a deferred
-    transaction whose first statement writes waits on the busy timeout like an IMMEDIATE one.
-    PostgreSQL is untouched.
+    lock first, so writers queue on the busy timeout instead, and what a writer read stays
+    true until it commits. POST/PUT/PATCH/DELETE and work outside a request (CLI, tests'
+    setup) begin IMMEDIATE. GET/HEAD/OPTIONS begin nothing: each read is its own snapshot
+    (as in PostgreSQL's READ COMMITTED), so WAL readers (pulls, exports) never wait for a
+    writer, and a write such as a token's once-a-minute touch or an export's audit row opens
+    BEGIN IMMEDIATE just before it (_sqlite_write_begins). PostgreSQL is untouched.
     """
-    if conn.dialect.name != "sqlite":
+    if conn.dialect.name == "sqlite" and not _reads_only():
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_write_begins(conn, _cursor, statement, _parameters, _context, _executemany):
+    """In a request that only reads, open the write transaction before its first write."""
+    if conn.dialect.name != "sqlite" or not conn.in_transaction():
         return
-    reads_only = has_request_context() and request.method in _SAFE_METHODS
-    conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
+    driver = conn.connection.driver_connection
+    if not driver.in_transaction and not statement.lstrip().upper().startswith(_NO_WRITE):
+        driver.execute("BEGIN IMMEDIATE")

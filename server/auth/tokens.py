@@ -52,9 +52,6 @@ def authenticate(raw: str) -> DeviceToken | None:
     if row.last_used_at is not None and now - row.last_used_at > idle_limit:
         return None
     if row.last_used_at is None or now - row.last_used_at > _TOUCH_EVERY:
-        # End the read first: on SQLite the write then opens its own transaction and waits
-        # for the write lock (extensions._sqlite_begin), even in a GET.
-        db.session.commit()
         row.last_used_at = now
         db.session.commit()
     return row

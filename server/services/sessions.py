@@ -50,7 +50,6 @@ def live(user_id: int, raw: str | None) -> WebSession | None:
         )
     )
     if row is not None and utcnow() - row.last_seen_at > _TOUCH_EVERY:
-        db.session.commit()  # end the read first, as in tokens.authenticate
         row.last_seen_at = utcnow()
         db.session.commit()  # a bookkeeping write of its own, before the view's work starts
     return row

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from contextvars import ContextVar
+
 from flask import has_request_context, request
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -36,6 +39,8 @@ csrf = CSRFProtect()
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Statements that need no write transaction (BEGIN: ours); anything else opens one first.
 _NO_WRITE = ("SELECT", "PRAGMA", "BEGIN")
+# Set by reads_first(): transactions begun meanwhile behave as in a GET.
+_reads_first = ContextVar("sqlite_reads_first", default=False)
 
 
 @event.listens_for(Engine, "connect")
@@ -56,7 +61,24 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+@contextlib.contextmanager
+def reads_first():
+    """A SQLite transaction begun inside takes no write lock until it writes, as in a GET.
+
+    For reads that take long and must not hold every writer up, such as the password check
+    of a sign-in (a POST): its reads are not one snapshot, so nothing may rely on them staying
+    true until the commit.
+    """
+    token = _reads_first.set(True)
+    try:
+        yield
+    finally:
+        _reads_first.reset(token)
+
+
 def _reads_only() -> bool:
+    if _reads_first.get():
+        return True
     return has_request_context() and request.method in _SAFE_METHODS
 
 

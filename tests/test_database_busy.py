@@ -22,7 +22,8 @@ from sqlalchemy.pool import NullPool
 
 from server.errors import is_busy
 from server.extensions import db
-from server.models import ChangeCounter
+from server.models import ChangeCounter, User
+from server.services import sessions
 from tests.conftest import make_app
 from tests.sync.app_servers import GunicornServer
 from tests.sync.helpers import PUSH, check_integrity, counts, new_id, pull_all, push, upsert
@@ -97,6 +98,19 @@ def test_a_web_form_while_sqlite_is_locked_gets_the_busy_page_then_works(app, ma
     assert response.mimetype == "text/html"
     assert BUSY["message"] in page
     assert "Traceback" not in page and "locked" not in page and "sqlite" not in page.lower()
+    assert sign_in_on_web(client, "tess@example.org").status_code == 302
+
+
+@sqlite_only
+def test_signing_in_again_with_a_stale_cookie_does_not_wait_for_its_own_lock(app, make_user):
+    """The cookie's lookup (a read of the POST's transaction) must not hold the write lock the
+    sign-in throttle's own transactions need: that would be the request waiting on itself."""
+    tutor = make_user("tutor", email="tess@example.org")
+    client = _impatient(app, SQLITE_BUSY_TIMEOUT_SECONDS=0.05)
+    assert sign_in_on_web(client, "tess@example.org").status_code == 302
+    with app.app_context():
+        sessions.end_all(db.session.get(User, tutor.id))  # signed out everywhere meanwhile
+        db.session.commit()
     assert sign_in_on_web(client, "tess@example.org").status_code == 302
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from contextvars import ContextVar
 
 from flask import has_request_context, request
@@ -12,6 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -35,11 +37,11 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 
-# Methods that only read: their transactions take no lock until they write (_sqlite_begin).
+# Methods that only read: their reads take no lock (_sqlite_begin).
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Statements that need no write transaction (BEGIN: ours); anything else opens one first.
-_NO_WRITE = ("SELECT", "PRAGMA", "BEGIN")
-# Set by reads_first(): transactions begun meanwhile behave as in a GET.
+# Statements that need no write transaction: anything else opens one first.
+_NO_WRITE = ("SELECT", "PRAGMA")
+# Set by reads_first(): statements run meanwhile behave as in a GET.
 _reads_first = ContextVar("sqlite_reads_first", default=False)
 
 
@@ -63,11 +65,11 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 @contextlib.contextmanager
 def reads_first():
-    """A SQLite transaction begun inside takes no write lock until it writes, as in a GET.
+    """On SQLite, reads run inside take no write lock (as in a GET), even in a POST.
 
-    For reads that take long and must not hold every writer up, such as the password check
-    of a sign-in (a POST): its reads are not one snapshot, so nothing may rely on them staying
-    true until the commit.
+    For reads before a POST's real work that must not hold every writer up: the device token
+    check, the password check of a sign-in. They are not part of the write transaction that
+    follows, so nothing may rely on them staying true until its commit.
     """
     token = _reads_first.set(True)
     try:
@@ -82,29 +84,29 @@ def _reads_only() -> bool:
     return has_request_context() and request.method in _SAFE_METHODS
 
 
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(conn):
-    """Begin a SQLite transaction IMMEDIATE, unless it is in a request that only reads.
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_begin(conn, _cursor, statement, _parameters, _context, _executemany):
+    """Open each SQLite transaction with BEGIN IMMEDIATE, just before the statement needing it.
 
     A deferred transaction that reads and then writes must upgrade its read snapshot to the
     write lock; if another connection committed in between, SQLite answers "database is
     locked" at once, without waiting for the busy timeout. BEGIN IMMEDIATE takes the write
     lock first, so writers queue on the busy timeout instead, and what a writer read stays
-    true until it commits. POST/PUT/PATCH/DELETE and work outside a request (CLI, tests'
-    setup) begin IMMEDIATE. GET/HEAD/OPTIONS begin nothing: each read is its own snapshot
-    (as in PostgreSQL's READ COMMITTED), so WAL readers (pulls, exports) never wait for a
-    writer, and a write such as a token's once-a-minute touch or an export's audit row opens
-    BEGIN IMMEDIATE just before it (_sqlite_write_begins). PostgreSQL is untouched.
+    true until it commits. In POST/PUT/PATCH/DELETE and outside a request (CLI, tests'
+    setup) the first statement of a transaction opens it. In GET/HEAD/OPTIONS, and inside
+    reads_first(), reads open nothing: each is its own snapshot (as in PostgreSQL's READ
+    COMMITTED), so WAL readers (pulls, exports) never wait for a writer, and a write there
+    (a token's once-a-minute touch, an export's audit row) opens BEGIN IMMEDIATE just before
+    it. PostgreSQL is untouched.
     """
-    if conn.dialect.name == "sqlite" and not _reads_only():
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
-@event.listens_for(Engine, "before_cursor_execute")
-def _sqlite_write_begins(conn, _cursor, statement, _parameters, _context, _executemany):
-    """In a request that only reads, open the write transaction before its first write."""
     if conn.dialect.name != "sqlite" or not conn.in_transaction():
         return
     driver = conn.connection.driver_connection
-    if not driver.in_transaction and not statement.lstrip().upper().startswith(_NO_WRITE):
-        driver.execute("BEGIN IMMEDIATE")
+    if driver.in_transaction:
+        return
+    if not _reads_only() or not statement.lstrip().upper().startswith(_NO_WRITE):
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            # Emitted past SQLAlchemy: wrap it as SQLAlchemy would (errors.is_busy -> 503).
+            raise OperationalError("BEGIN IMMEDIATE", None, e) from e

@@ -121,9 +121,12 @@ WRITERS, BATCHES, OPS = 16, 12, 3
 def test_concurrent_writers_on_sqlite_never_meet_database_is_locked(
     app, make_user, token_for, tmp_path
 ):
-    """16 phones push at once against gunicorn (4 workers x 8 threads) on one SQLite file."""
+    """16 phones push at once against gunicorn (4 workers x 8 threads) on one SQLite file, and
+    an admin comments on each batch as it lands: a comment reads the entry before it takes
+    the owner's counter, the read-then-write that a deferred BEGIN cannot upgrade."""
     students = [make_user() for _ in range(WRITERS)]
     raw = [token_for(s) for s in students]
+    admin = token_for(make_user("admin"))
     log = tmp_path / "gunicorn.log"
     server = GunicornServer(
         app.config["SQLALCHEMY_DATABASE_URI"], "one-key", workers=4, threads=8, log=log
@@ -132,10 +135,14 @@ def test_concurrent_writers_on_sqlite_never_meet_database_is_locked(
     def phone(i: int) -> list[tuple[int, list[str]]]:
         answers = []
         for _ in range(BATCHES):
-            body = {"device_id": f"phone-{i}", "ops": [upsert(new_id()) for _ in range(OPS)]}
-            status, answer = server.request("POST", PUSH, raw[i], body)
+            ops = [upsert(new_id()) for _ in range(OPS)]
+            status, answer = server.request("POST", PUSH, raw[i], {"device_id": "p", "ops": ops})
             results = answer.get("results", []) if status == 200 else []
             answers.append((status, [r["status"] for r in results]))
+            if status == 200:
+                path = f"/api/v1/entries/{ops[0]['entry_id']}/comments"
+                status, _ = server.request("POST", path, admin, {"body": "Good views."})
+                answers.append((status, ["applied"] * OPS if status == 201 else []))
         return answers
 
     try:
@@ -144,10 +151,12 @@ def test_concurrent_writers_on_sqlite_never_meet_database_is_locked(
     finally:
         server.stop()
     statuses = sorted({status for status, _ in answers})
-    assert statuses == [200], f"{sum(s != 200 for s, _ in answers)} pushes failed: {statuses}"
+    failed = sum(s not in (200, 201) for s, _ in answers)
+    assert statuses == [200, 201], f"{failed} of {len(answers)} requests failed: {statuses}"
     assert all(results == ["applied"] * OPS for _, results in answers)
     for student in students:
         assert counts(app, student.id)["Entry"] == BATCHES * OPS
+        assert counts(app, student.id)["Comment"] == BATCHES
         check_integrity(app, student.id)
     server_log = log.read_text()
     assert "locked" not in server_log and "busy" not in server_log.lower(), server_log[-2000:]

@@ -62,8 +62,11 @@ def load_config(overrides: dict | None = None) -> dict:
         "SIGNOFF_REQUIRES_SAMPLE": _bool(env.get("SIGNOFF_REQUIRES_SAMPLE"), True),
         # Links in reminder e-mails (sent from the command line, where there is no request).
         "PUBLIC_URL": env.get("PUBLIC_URL", "http://localhost:5000"),
+        # How long a SQLite writer waits for the write lock before the answer is a 503.
+        "SQLITE_BUSY_TIMEOUT_SECONDS": float(env.get("SQLITE_BUSY_TIMEOUT_SECONDS", 10)),
     }
     config.update(overrides)
+    _sqlite_busy_timeout(config)
     if config["ENV"] in {"development", "testing"} and not config["SECRET_KEY"]:
         # A per-process key: fine for a laptop or a test run, never for production.
         config["SECRET_KEY"] = os.urandom(32).hex()
@@ -80,3 +83,15 @@ def load_config(overrides: dict | None = None) -> dict:
             f"TIMEZONE {config['TIMEZONE']!r} is not a time zone name such as Europe/London."
         ) from None
     return config
+
+
+def _sqlite_busy_timeout(config: dict) -> None:
+    """Give a SQLite engine its busy timeout (pysqlite's `timeout` connect argument)."""
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])  # never change the caller's dict
+    options["connect_args"] = {
+        **options.get("connect_args", {}),
+        "timeout": float(config["SQLITE_BUSY_TIMEOUT_SECONDS"]),
+    }
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options

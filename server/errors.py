@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import traceback
 from http import HTTPStatus
 
 from flask import Flask, Response, jsonify, render_template, request
 from marshmallow import ValidationError
-from sqlalchemy.exc import StatementError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.exc import DBAPIError, StatementError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from .extensions import db
 
@@ -28,7 +29,16 @@ DEFAULT_MESSAGES = {
     429: "Too many attempts. Wait a moment and try again.",
     431: "The request's headers are too large.",
     500: "Something went wrong on our side. Nothing was changed; try again.",
+    503: "The server is busy. Nothing was changed; try again in a moment.",
 }
+# Seconds a client waits before trying again after a 503 (the database was busy).
+BUSY_RETRY_AFTER = 2
+# SQLite's primary result codes for a lock held by another connection (BUSY) or by this one
+# (LOCKED); extended codes such as SQLITE_BUSY_SNAPSHOT share the low byte.
+_SQLITE_BUSY_CODES = frozenset({5, 6})
+# PostgreSQL's transient SQLSTATEs: lock_not_available (lock_timeout), deadlock_detected,
+# serialization_failure, query_canceled (statement_timeout).
+_PG_BUSY_SQLSTATES = frozenset({"55P03", "40P01", "40001", "57014"})
 
 
 def wants_json() -> bool:
@@ -99,11 +109,29 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):
         # No rollback here: _http_error does it for every 5xx, this one included.
+        if is_busy(e):
+            log.warning(
+                "Database busy (%s) on %s %s: answered 503",
+                type(e.orig).__name__,
+                request.method,
+                request.path,
+            )
+            return _http_error(ServiceUnavailable(retry_after=BUSY_RETRY_AFTER))
         if isinstance(e, StatementError):
             _log_statement_error(e)
         else:
             log.exception("Unhandled error on %s %s", request.method, request.path)
         return _http_error(InternalServerError())
+
+
+def is_busy(e: BaseException) -> bool:
+    """True for a database error that only means "busy now": a lock wait ran out, a deadlock
+    or a serialization failure. Nothing was changed and the same request may succeed later."""
+    if not isinstance(e, DBAPIError):
+        return False
+    if isinstance(e.orig, sqlite3.Error):
+        return (getattr(e.orig, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_BUSY_CODES
+    return getattr(e.orig, "sqlstate", None) in _PG_BUSY_SQLSTATES
 
 
 def _log_statement_error(e: StatementError) -> None:

@@ -7,6 +7,7 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, g, request
 
 from ..auth import tokens
+from ..extensions import reads_first
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -38,7 +39,8 @@ def _authenticate():
     if view is None or getattr(view, "is_public", False):
         return None
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-    row = tokens.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
+    with reads_first():  # the token check holds no SQLite write lock (server/extensions.py)
+        row = tokens.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
     if row is None:
         abort(401, description="Sign in again: this device's token is missing, revoked or expired.")
     g.token = row

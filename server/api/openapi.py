@@ -31,6 +31,7 @@ _ERROR_NAMES = {
     422: "Invalid",
     429: "Throttled",
     500: "ServerError",
+    503: "Busy",
 }
 _EXTRA_MESSAGES = {415: "Send the body as JSON (Content-Type: application/json)."}
 
@@ -108,8 +109,9 @@ def _operation(endpoint: str, view, method: str) -> dict:
         responses["304"] = {"description": "Not modified (If-None-Match matched the ETag)."}
     is_public = getattr(view, "is_public", False)
     # Any request: 400 for a body that is not JSON or a NUL byte in the query (server/inputs.py),
-    # 414 for an address past the request-line limit.
-    codes = set(doc.get("errors", ())) | {400, 414, 500}
+    # 414 for an address past the request-line limit, 503 (Retry-After) while the database
+    # is too busy (server/errors.py).
+    codes = set(doc.get("errors", ())) | {400, 414, 500, 503}
     if not is_public:
         codes.add(401)
     for code in sorted(codes):

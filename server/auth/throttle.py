@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 
-from ..extensions import db
+from ..extensions import db, reads_first
 from ..models import SignInThrottle, User, normalise_email, utcnow
 from ..services import accounts
 
@@ -58,6 +58,11 @@ def client_address() -> str:
 def checked_credentials(email: str, password: str) -> tuple[User | None, str | None]:
     """The active user with these credentials (or None) and, on success, the value of a new
     known-device cookie to set; raises Throttled while the attempt has to wait."""
+    # On SQLite a POST's transaction holds the write lock from its first statement
+    # (extensions._sqlite_begin): end what the request read so far (a stale sign-in cookie's
+    # lookup) so that the throttle's own transactions below can take the lock, and check the
+    # password without holding it.
+    db.session.commit()
     email = normalise_email(email)
     device = _known_device(email)
     keys = (
@@ -70,7 +75,8 @@ def checked_credentials(email: str, password: str) -> tuple[User | None, str | N
     )
     for key, setting in keys:
         _take_attempt(key, current_app.config[setting])
-    user = accounts.check_credentials(email, password)
+    with reads_first():
+        user = accounts.check_credentials(email, password)
     if user is None:
         return None, None
     _clear(keys[0][0])

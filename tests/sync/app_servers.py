@@ -67,11 +67,12 @@ class GunicornServer:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
         command += ["--keep-alive", str(keepalive)] + (["--config", str(config)] if config else [])
         command += ["--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "wsgi:app"]
-        # The log goes to a file when asked, so a bench can count errors such as "locked".
+        # The log (gunicorn's error log and its access log) goes to a file when asked, so a
+        # bench can count errors such as "locked" and read the server's own request times.
         self.log = open(log, "w") if log else None  # noqa: SIM115  (closed in stop)
         # A session of its own: the master's pid is the group of master and workers, for kill().
         self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stderr=self.log, start_new_session=True
+            command, cwd=ROOT, env=env, stdout=self.log, stderr=self.log, start_new_session=True
         )
         deadline = time.monotonic() + 60
         while not self._healthy():

@@ -2,11 +2,19 @@
 
 /** A failed API call: status 0 means the network failed (offline, reset, timeout). */
 export class ApiError extends Error {
-  constructor(status, body) {
+  /** `retryAfter`: the seconds of a Retry-After header (a 503 while the server is busy), or 0. */
+  constructor(status, body, retryAfter = 0) {
     super(body?.message || (status ? `HTTP ${status}` : 'Network error'));
     this.status = status;
     this.body = body || null;
+    this.retryAfter = retryAfter;
   }
+}
+
+/** The seconds of a response's Retry-After header, when it is a number of seconds; else 0. */
+function retryAfterOf(response) {
+  const seconds = Number(response.headers.get('Retry-After'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 3600) : 0;
 }
 
 /**
@@ -42,7 +50,7 @@ export async function apiFetch(path, { method = 'GET', token, body, timeoutMs = 
   }
   if (response.status === 204) return null;
   const data = await response.json().catch(() => null);
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) throw new ApiError(response.status, data, retryAfterOf(response));
   return data;
 }
 

@@ -54,6 +54,7 @@ export class SyncEngine {
       await this.pull();
       await this.reconcile();
       this.failures = 0;
+      this.retryAfterMs = 0;
       this.set({ status: 'idle', lastSyncedAt: new Date().toISOString() });
     } catch (error) {
       if (!(error instanceof ApiError)) console.error('Sync failed', error);
@@ -62,6 +63,7 @@ export class SyncEngine {
         this.stop();
       } else {
         this.failures += 1;
+        this.retryAfterMs = (error.retryAfter || 0) * 1000; // the server said when: not sooner
         this.set({ status: error instanceof ApiError && error.status === 0 ? 'offline' : 'error' });
       }
     }
@@ -159,9 +161,14 @@ export class SyncEngine {
   /** A timer while work is pending (backing off after failures) or a slow idle pull. */
   plan() {
     if (this.stopped) return;
-    const delay = this.failures ? backoffDelay(this.failures)
-      : this.state.pending ? 5000 : IDLE_CHECK_MS;
-    this.timer = setTimeout(() => this.sync(), delay);
+    this.timer = setTimeout(() => this.sync(), this.nextDelay());
+  }
+
+  /** Milliseconds to the next cycle: after a failure the backoff, or the server's Retry-After
+   * if that is longer; 5 s while work is pending; else the idle check. */
+  nextDelay() {
+    if (this.failures) return Math.max(backoffDelay(this.failures), this.retryAfterMs || 0);
+    return this.state.pending ? 5000 : IDLE_CHECK_MS;
   }
 
   set(patch) {

@@ -94,3 +94,25 @@ test('a held op and later ops of its entry are left out of a batch', () => {
   ];
   assert.deepEqual(pickBatch(ops, {}).map((o) => o.op_id), ['b1']);
 });
+
+test('a 503 keeps the batch and waits at least the Retry-After the server gave', async (t) => {
+  const db = memoryDb(2);
+  let busy = true;
+  const fetcher = async (path, { body } = {}) => {
+    if (busy && path === '/sync/push') throw new ApiError(503, { code: 503, message: 'The server is busy.' }, 30);
+    if (path.startsWith('/sync/pull')) return { entries: [], comments: [], next: 0, has_more: false };
+    if (path === '/sync/status') return { count: 0, last_seq: 0 };
+    return { results: body.ops.map(() => ({ status: 'applied', entry: null })) };
+  };
+  const engine = new SyncEngine({ db, token: 't', userId: 1, deviceId: 'd', fetcher });
+  t.after(() => engine.stop());
+  const state = await engine.sync();
+  assert.equal(state.status, 'error');
+  assert.equal(db.ops.length, 2); // kept, not split, not held
+  assert.ok(db.ops.every((o) => !o.held));
+  assert.ok(engine.nextDelay() >= 30000, `${engine.nextDelay()} ms`);
+  busy = false;
+  assert.equal((await engine.sync()).status, 'idle');
+  assert.equal(db.ops.length, 0);
+  assert.equal(engine.retryAfterMs, 0); // back to the usual rhythm
+});

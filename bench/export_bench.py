@@ -27,7 +27,7 @@ from server import create_app  # noqa: E402
 from server.exports import pdf, tabular  # noqa: E402
 from server.extensions import db  # noqa: E402
 from server.models import User  # noqa: E402
-from server.services import accounts, exports, submissions  # noqa: E402
+from server.services import accounts, exports, sampling, submissions  # noqa: E402
 from server.services.changes import EntryWriter  # noqa: E402
 
 QUESTIONS = (
@@ -90,7 +90,10 @@ def year_database(path: Path):
         writer.flush()
         db.session.commit()
         row = submissions.submit(student, 1, today)
+        for sampled in sampling.sample_of(row):  # the tutor looks at the whole sample first
+            sampling.check(tutor, sampled.entry.id, "checked", "")
         submissions.sign_off(tutor, row, "A steady, broad year: well done.")
+        db.session.commit()  # services flush; the caller commits
         return app, student.id, today
 
 

@@ -81,7 +81,9 @@ def reads_first():
 def _reads_only() -> bool:
     if _reads_first.get():
         return True
-    return has_request_context() and request.method in _SAFE_METHODS
+    # Outside a request (a CLI command, a test's set-up) reads take no lock either: a read
+    # held open there must not block the server's writers, nor a nested app context's own.
+    return not has_request_context() or request.method in _SAFE_METHODS
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -92,12 +94,12 @@ def _sqlite_begin(conn, _cursor, statement, _parameters, _context, _executemany)
     write lock; if another connection committed in between, SQLite answers "database is
     locked" at once, without waiting for the busy timeout. BEGIN IMMEDIATE takes the write
     lock first, so writers queue on the busy timeout instead, and what a writer read stays
-    true until it commits. In POST/PUT/PATCH/DELETE and outside a request (CLI, tests'
-    setup) the first statement of a transaction opens it. In GET/HEAD/OPTIONS, and inside
+    true until it commits. In POST/PUT/PATCH/DELETE the first statement of a transaction
+    opens it. In GET/HEAD/OPTIONS, outside a request (CLI, tests' set-up) and inside
     reads_first(), reads open nothing: each is its own snapshot (as in PostgreSQL's READ
     COMMITTED), so WAL readers (pulls, exports) never wait for a writer, and a write there
-    (a token's once-a-minute touch, an export's audit row) opens BEGIN IMMEDIATE just before
-    it. PostgreSQL is untouched.
+    (a token's once-a-minute touch, an export's audit row, a command's change) opens BEGIN
+    IMMEDIATE just before it. PostgreSQL is untouched.
     """
     if conn.dialect.name != "sqlite" or not conn.in_transaction():
         return

@@ -69,6 +69,8 @@ class Connection {
 const get = (tx, store, key) => done(tx.objectStore(store).get(key));
 const all = (tx, store) => done(tx.objectStore(store).getAll());
 const opsFor = (tx, entryId) => done(tx.objectStore('outbox').index('entry_id').getAll(entryId));
+/** A new outbox op, not yet sent, carrying the entry's record. */
+const newOp = (record, kind = 'upsert') => ({ op_id: newId(), entry_id: record.id, kind, entry: record, sent: false });
 
 // Each upgrade switches on the version the device has: every step after it runs, in order, on the
 // data already there (as workbox's QueueDb._upgradeDb does). A step never drops or recreates a
@@ -169,7 +171,7 @@ export class UserDb {
       for (const op of ops) if (op.held) outbox.delete(op.n);
       const unsent = ops.find((op) => !op.sent);
       if (unsent) outbox.put({ ...unsent, kind, entry: record });
-      else outbox.add({ op_id: newId(), entry_id: entry.id, kind, entry: record, sent: false });
+      else outbox.add(newOp(record, kind));
       tx.objectStore('entries').put(record);
       return record;
     });
@@ -197,7 +199,7 @@ export class UserDb {
         const local = await get(tx, 'entries', op.entry_id);
         const { record, dropLater, requeue } = applyAnswer(op, results[i], local || op.entry, later);
         if (dropLater) for (const o of later) outbox.delete(o.n);
-        if (requeue) outbox.add({ op_id: newId(), entry_id: op.entry_id, kind: 'upsert', entry: record, sent: false });
+        if (requeue) outbox.add(newOp(record));
         tx.objectStore('entries').put(record);
       }
     });
@@ -298,7 +300,7 @@ export class UserDb {
         if ((await opsFor(tx, entry.id)).length) continue; // its op is still on the way
         const record = { ...entry, version: 0, _pending: true };
         tx.objectStore('entries').put(record);
-        tx.objectStore('outbox').add({ op_id: newId(), entry_id: entry.id, kind: 'upsert', entry: record, sent: false });
+        tx.objectStore('outbox').add(newOp(record));
         queued += 1;
       }
       return queued;

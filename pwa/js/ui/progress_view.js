@@ -177,8 +177,10 @@ export function tutorSeesWords(report) {
   return `${text}.`;
 }
 
-/** The years' sign-off states of a GET /progress report, as a list (pure DOM). */
-function signoffList(report, today) {
+/** What the tutor sees and each year's sign-off state, from a GET /progress report (DOM). */
+function showSignoff(box, report, today) {
+  const seen = tutorSeesWords(report);
+  if (seen) box.append(el('p', 'tutor-sees', seen));
   const list = el('ul', 'signoff-years');
   for (const period of report.periods) {
     const words = signoffWords(period, today);
@@ -188,7 +190,7 @@ function signoffList(report, today) {
     if (words.detail) item.append(el('p', null, words.detail));
     list.append(item);
   }
-  return list;
+  box.append(list);
 }
 
 /** Fetch GET /progress and show each year's sign-off state. The last answer is kept in the
@@ -200,23 +202,20 @@ export async function renderSignoff(section, { token, today, store = null }) {
   heading.id = 'signoff-h';
   box.append(heading);
   section.append(box);
-  let report;
-  try {
-    report = await apiFetch('/progress', { token });
-    await store?.setMeta('progress-report', { report, heardOn: today });
-  } catch {
-    const kept = store ? await store.getMeta('progress-report').catch(() => null) : null;
-    if (!kept) {
-      box.append(el('p', 'signoff-offline', 'Sign-off news shows here when you are online.'));
-      return;
-    }
-    report = kept.report;
-    const when = formatDate(kept.heardOn);
-    box.append(el('p', 'signoff-offline', `Offline: as ScanLog last heard on ${when}.`));
+  const report = await apiFetch('/progress', { token }).catch(() => null);
+  if (report) {
+    // Kept for the next offline visit: a full store loses only that copy, never this answer.
+    store?.setMeta('progress-report', { report, heardOn: today }).catch(() => {});
+    showSignoff(box, report, today);
+    return;
   }
-  const seen = tutorSeesWords(report);
-  if (seen) box.append(el('p', 'tutor-sees', seen));
-  box.append(signoffList(report, today));
+  const kept = store ? await store.getMeta('progress-report').catch(() => null) : null;
+  if (!kept) {
+    box.append(el('p', 'signoff-offline', 'Sign-off news shows here when you are online.'));
+    return;
+  }
+  box.append(el('p', 'signoff-offline', `Offline: as ScanLog last heard on ${formatDate(kept.heardOn)}.`));
+  showSignoff(box, kept.report, today);
 }
 
 /** Render the progress screen into `container` from local entries and the logbook settings. */

@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ import pytest
 from server.extensions import db
 from server.models import SignInThrottle
 from tests.conftest import PASSWORD, make_app
+from tests.sync.app_servers import free_port
 from tests.web.test_signin import sign_in_on_web
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,12 +87,6 @@ class Browser:
         return status, headers
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn(database_url, app):
     """gunicorn(**settings) -> the port of a 3-worker gunicorn on the test database (sync
@@ -100,7 +94,7 @@ def gunicorn(database_url, app):
     started = []
 
     def _start(*, worker_class="sync", threads=1, **settings) -> int:
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "SCANLOG_ENV": "testing",

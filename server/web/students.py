@@ -66,8 +66,10 @@ def student(student_id: int):
         filters = _filters()
         latest = submissions.latest(person.id, period.number)
         changes = submissions.changes_since(latest) if latest else []
-        # A year submitted again after a reopen: what changed since it was last signed off.
-        before = submissions.last_sign_off(latest) if latest else None
+        # A year submitted again after a reopen, not yet decided: what changed since it was
+        # last signed off (once signed off again, that sign-off covered them).
+        undecided = latest is not None and latest.state != "signed_off"
+        before = submissions.last_sign_off(latest) if undecided else None
         context.update(
             filters=filters,
             record=record_search.search(person.id, starts_on, ends_on, filters, _page_number()),

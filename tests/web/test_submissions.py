@@ -170,3 +170,10 @@ def test_a_year_submitted_again_after_a_reopen_shows_what_changed_since_its_sign
     assert "1 change since the sign-off of" in html
     assert f"/entries/{E3}" in html and "added since that sign-off" in html
     assert "after submission</summary>" not in html  # nothing since the new submission
+    again = _submission(app)
+    for entry_id in (E1, E2, E3):
+        them.post(f"/submissions/{again.id}/entries/{entry_id}/check", {"result": "checked"})
+    them.post(f"/submissions/{again.id}/sign-off", page=year1)
+    assert _submission(app).state == "signed_off"
+    # Signed off again: that sign-off covered those changes, so they are not listed as news.
+    assert "since the sign-off of" not in them.get(year1).get_data(as_text=True)
